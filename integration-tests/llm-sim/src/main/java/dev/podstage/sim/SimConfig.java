@@ -1,0 +1,190 @@
+package dev.podstage.sim;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The simulator's knobs. Every field is volatile and every setter validates and stores a single value,
+ * so tests and the admin API can retune a running simulator from any thread.
+ * Setters are fluent; the getter of a knob has the same name without argument.
+ */
+public final class SimConfig {
+
+    private volatile String host = "127.0.0.1";
+    private volatile int port;
+    private volatile long latencyMs;
+    private volatile long perTokenMs;
+    private volatile long jitterMs;
+    private volatile int maxConcurrency;
+    private volatile int outputTokens = 16;
+    private volatile int dim = 32;
+    private volatile long seed = 42;
+    private volatile double failureRate;
+    private volatile List<String> failureTypes = List.of("503");
+    private volatile int retryAfterSeconds = 1;
+    private volatile String requiredApiKey;
+
+    private SimConfig() {
+    }
+
+    public static SimConfig defaults() {
+        return new SimConfig();
+    }
+
+    /** Interface to bind; read once at start. */
+    public SimConfig host(String host) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank");
+        }
+        this.host = host;
+        return this;
+    }
+
+    /** Port to bind, 0 for a random free port; read once at start. */
+    public SimConfig port(int port) {
+        this.port = inRange("port", port, 0, 65535);
+        return this;
+    }
+
+    public SimConfig latencyMs(long latencyMs) {
+        this.latencyMs = notNegative("latencyMs", latencyMs);
+        return this;
+    }
+
+    /** Extra latency per output token of the longest item in a request. */
+    public SimConfig perTokenMs(long perTokenMs) {
+        this.perTokenMs = notNegative("perTokenMs", perTokenMs);
+        return this;
+    }
+
+    /** Upper bound of the uniform random latency added to each successful request. */
+    public SimConfig jitterMs(long jitterMs) {
+        this.jitterMs = notNegative("jitterMs", jitterMs);
+        return this;
+    }
+
+    /** Requests served at once; the rest wait in a FIFO queue. 0 means unlimited. */
+    public SimConfig maxConcurrency(int maxConcurrency) {
+        this.maxConcurrency = (int) notNegative("maxConcurrency", maxConcurrency);
+        return this;
+    }
+
+    /** Output tokens per generated text, before the request's own cap. */
+    public SimConfig outputTokens(int outputTokens) {
+        this.outputTokens = inRange("outputTokens", outputTokens, 1, 1_000_000);
+        return this;
+    }
+
+    /** Embedding dimension. */
+    public SimConfig dim(int dim) {
+        this.dim = inRange("dim", dim, 1, 1_000_000);
+        return this;
+    }
+
+    /** Seed of latency jitter and random failures; a new value restarts their sequence. */
+    public SimConfig seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    /** Probability (0.0-1.0) that a request fails with one of {@link #failureTypes()}. */
+    public SimConfig failureRate(double failureRate) {
+        if (!(failureRate >= 0.0 && failureRate <= 1.0)) {
+            throw new IllegalArgumentException("failureRate must be within 0.0-1.0, got " + failureRate);
+        }
+        this.failureRate = failureRate;
+        return this;
+    }
+
+    /** Failures drawn uniformly by {@link #failureRate()}: an HTTP status 400-599, hang, malformed or reset. */
+    public SimConfig failureTypes(List<String> failureTypes) {
+        if (failureTypes.isEmpty()) {
+            throw new IllegalArgumentException("failureTypes must not be empty");
+        }
+        failureTypes.forEach(Failure::parse);
+        this.failureTypes = List.copyOf(failureTypes);
+        return this;
+    }
+
+    public SimConfig failureTypes(String... failureTypes) {
+        return failureTypes(Arrays.asList(failureTypes));
+    }
+
+    /** Value of the Retry-After header sent with 429 and 503. */
+    public SimConfig retryAfterSeconds(int retryAfterSeconds) {
+        this.retryAfterSeconds = (int) notNegative("retryAfterSeconds", retryAfterSeconds);
+        return this;
+    }
+
+    /** Bearer key every simulated endpoint requires; null disables auth. */
+    public SimConfig requiredApiKey(String requiredApiKey) {
+        this.requiredApiKey = requiredApiKey;
+        return this;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long latencyMs() {
+        return latencyMs;
+    }
+
+    public long perTokenMs() {
+        return perTokenMs;
+    }
+
+    public long jitterMs() {
+        return jitterMs;
+    }
+
+    public int maxConcurrency() {
+        return maxConcurrency;
+    }
+
+    public int outputTokens() {
+        return outputTokens;
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public double failureRate() {
+        return failureRate;
+    }
+
+    public List<String> failureTypes() {
+        return failureTypes;
+    }
+
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    public String requiredApiKey() {
+        return requiredApiKey;
+    }
+
+    private static long notNegative(String knob, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(knob + " must not be negative, got " + value);
+        }
+        return value;
+    }
+
+    private static int inRange(String knob, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(knob + " must be within " + min + "-" + max + ", got " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,548 @@
+package dev.podstage.infer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.util.TypeLiteral;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.podstage.runtime.cache.CacheKeys;
+import dev.podstage.runtime.cache.ResultCache;
+import dev.podstage.runtime.io.AtomicFile;
+import dev.podstage.runtime.io.DataUri;
+import dev.podstage.runtime.io.Json;
+import dev.podstage.runtime.io.JsonLinesReader;
+import dev.podstage.runtime.io.JsonRecord;
+import dev.podstage.runtime.io.Rejects;
+import dev.podstage.runtime.io.StageInputs;
+import dev.podstage.runtime.resilience.EndpointGuard;
+import dev.podstage.runtime.resilience.Failover;
+import dev.podstage.runtime.resilience.JsonHttp;
+import dev.podstage.runtime.resilience.RemoteCallException;
+import dev.podstage.runtime.stage.ExitCode;
+import dev.podstage.runtime.stage.StageContext;
+import dev.podstage.runtime.stage.StageException;
+import dev.podstage.runtime.stage.StageOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * The work of one {@code infer} run. The main thread streams the input, drops what an earlier
+ * attempt already answered, folds identical inputs together, asks the cache in batches (MGET),
+ * packs the misses into requests and keeps up to {@code max-in-flight} of them going through the
+ * guarded, failing-over client. Answers come back on the event loop and are queued; only the main
+ * thread writes output, cache entries and the budget, so none of that state needs locks.
+ */
+final class InferRun {
+
+    private static final Logger LOG = Logger.getLogger(InferRun.class);
+    private static final TypeLiteral<io.smallrye.mutiny.Uni<List<ItemAnswer>>> ANSWERS = new TypeLiteral<>() {
+    };
+
+    /** How a request ended; produced on the event loop, consumed on the main thread. */
+    private sealed interface Completion permits Answered, Failed {
+        List<Pending> batch();
+
+        double estimate();
+
+        long startNanos();
+    }
+
+    private record Answered(List<Pending> batch, double estimate, long startNanos, List<ItemAnswer> answers,
+            String endpoint) implements Completion {
+    }
+
+    private record Failed(List<Pending> batch, double estimate, long startNanos, Throwable error) implements Completion {
+    }
+
+    private final InferSettings s;
+    private final StageContext ctx;
+    private final Vertx vertx;
+    private final int batchLimit;
+    private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+
+    // Main-thread state.
+    private final Map<String, Pending> open = new HashMap<>();
+    private final Map<String, ObjectNode> answeredThisRun = new HashMap<>();
+    private final List<Pending> lookupBuffer = new ArrayList<>();
+    private final List<Pending> batchBuffer = new ArrayList<>();
+    private final List<Long> latencies = new ArrayList<>();
+    private final Map<String, Long> requestsByEndpoint = new LinkedHashMap<>();
+    private AtomicFile out;
+    private Rejects rejects;
+    private ResultCache cache;
+    private JsonHttp http;
+    private Failover<List<ItemAnswer>> failover;
+    private Budget budget;
+    private int inFlight;
+    private Throwable fatal;
+    private boolean budgetStop;
+    private long recordsIn;
+    private long recordsOut;
+    private long rejectedAfterReading;
+    private long deduplicated;
+    private long cacheHits;
+    private long cacheMisses;
+    private long requests;
+    private long tokensIn;
+    private long tokensOut;
+    private double costThisRun;
+    private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong failovers = new AtomicLong();
+
+    // Meters.
+    private final Counter cacheHitCounter;
+    private final Counter cacheMissCounter;
+    private final Counter costCounter;
+    private final Counter tokensInCounter;
+    private final Counter tokensOutCounter;
+    private final DistributionSummary batchSize;
+
+    InferRun(InferSettings settings, StageContext context, Vertx vertx) {
+        this.s = settings;
+        this.ctx = context;
+        this.vertx = vertx;
+        this.batchLimit = settings.wire().batchLimit(settings.batchSize());
+        var m = context.metrics();
+        cacheHitCounter = m.counter("cache.hits", "namespace", "infer");
+        cacheMissCounter = m.counter("cache.misses", "namespace", "infer");
+        costCounter = m.counter("infer.cost_usd", "model", s.model());
+        tokensInCounter = m.counter("infer.tokens", "direction", "input", "model", s.model());
+        tokensOutCounter = m.counter("infer.tokens", "direction", "output", "model", s.model());
+        batchSize = m.summary("infer.batch.size");
+    }
+
+    StageOutcome execute() throws InterruptedException {
+        PartialOutput.Resumed previous = PartialOutput.open(s.output(), ctx.jobKey());
+        out = previous.file();
+        Map<String, Integer> alreadyAnswered = previous.ids();
+        budget = new Budget(s.maxCostUsd(), previous.costUsd());
+        rejects = new Rejects(s.output());
+        cache = ctx.cache("infer");
+        ctx.progress().total(StageInputs.countLines(s.input()));
+        ctx.progress().cost(previous.costUsd());
+        Counter retryCounter = ctx.metrics().counter("infer.retries");
+        Counter failoverCounter = ctx.metrics().counter("infer.failovers");
+        try (JsonHttp client = new JsonHttp(vertx, s.maxInFlight(), s.apiKey());
+                JsonLinesReader reader = new JsonLinesReader(s.input(), rejects)) {
+            http = client;
+            failover = new Failover<>(s.endpoints().stream()
+                    .map(e -> new EndpointGuard<>(ANSWERS, e, s.guard(), () -> {
+                        retries.incrementAndGet();
+                        retryCounter.increment();
+                    }))
+                    .toList(), () -> {
+                        failovers.incrementAndGet();
+                        failoverCounter.increment();
+                    });
+            JsonRecord record;
+            while (!stopping() && (record = reader.next()) != null) {
+                recordsIn++;
+                if (takeAlreadyAnswered(alreadyAnswered, record.id())) {
+                    recordsOut++;
+                    ctx.progress().done(1);
+                    continue;
+                }
+                accept(record);
+                drainReady();
+            }
+            if (!stopping()) {
+                flushLookups();
+                if (!batchBuffer.isEmpty()) {
+                    dispatch(new ArrayList<>(batchBuffer));
+                    batchBuffer.clear();
+                }
+            }
+            awaitInFlight();
+            recordsIn += rejects.count() - rejectedAfterReading; // lines the reader rejected were input too
+            return finish(previous.records());
+        } finally {
+            cache.close();
+            rejects.close();
+        }
+    }
+
+    /** True when an earlier attempt already answered this record (one copy per occurrence of the id). */
+    private static boolean takeAlreadyAnswered(Map<String, Integer> answered, String id) {
+        Integer copies = answered.get(id);
+        if (copies == null) {
+            return false;
+        }
+        if (copies == 1) {
+            answered.remove(id);
+        } else {
+            answered.put(id, copies - 1);
+        }
+        return true;
+    }
+
+    private boolean stopping() {
+        return fatal != null || budgetStop || ctx.shutdown().requested();
+    }
+
+    private void accept(JsonRecord record) throws InterruptedException {
+        String text = record.text(s.inputField());
+        if (text == null || text.isBlank()) {
+            rejects.reject(record.line(), text == null ? "missing string field '" + s.inputField() + "'"
+                    : "field '" + s.inputField() + "' is empty", record.fields().toString());
+            rejectedAfterReading++;
+            return;
+        }
+        String prompt = s.prompt(text);
+        String key = CacheKeys.of("infer", s.wire().cacheIdentity(prompt));
+        Pending.Target target = new Pending.Target(record.id(), record.line());
+        if (s.dedupe()) {
+            Pending same = open.get(key);
+            if (same != null) {
+                same.targets.add(target);
+                deduplicated++;
+                return;
+            }
+            ObjectNode answered = answeredThisRun.get(key);
+            if (answered != null) {
+                deduplicated++;
+                writeRecord(target, answered, 0, "deduplicated");
+                out.flush();
+                return;
+            }
+        }
+        Pending pending = new Pending(key, prompt, target);
+        if (s.dedupe()) {
+            open.put(key, pending);
+        }
+        lookupBuffer.add(pending);
+        if (lookupBuffer.size() >= lookupChunk()) {
+            flushLookups();
+        }
+    }
+
+    /** Enough keys per MGET to keep every in-flight slot fed, few enough to start sending early. */
+    private int lookupChunk() {
+        return Math.max(64, Math.min(1024, batchLimit * s.maxInFlight()));
+    }
+
+    private void flushLookups() throws InterruptedException {
+        if (lookupBuffer.isEmpty()) {
+            return;
+        }
+        List<Pending> chunk = new ArrayList<>(lookupBuffer);
+        lookupBuffer.clear();
+        Map<String, String> hits = cache.available()
+                ? cache.getAll(chunk.stream().map(p -> p.key).distinct().toList())
+                : Map.of();
+        if (cache.available() || !hits.isEmpty()) {
+            ctx.progress().cache(chunk.size(), hits.size());
+        }
+        for (Pending pending : chunk) {
+            String cached = hits.get(pending.key);
+            if (cached != null && answerFromCache(pending, cached)) {
+                continue;
+            }
+            if (cache.available()) {
+                cacheMisses++;
+                cacheMissCounter.increment();
+            }
+            batchBuffer.add(pending);
+            if (batchBuffer.size() >= batchLimit) {
+                dispatch(new ArrayList<>(batchBuffer));
+                batchBuffer.clear();
+                if (stopping()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean answerFromCache(Pending pending, String cachedJson) {
+        ObjectNode answer;
+        try {
+            answer = (ObjectNode) Json.MAPPER.readTree(cachedJson);
+        } catch (IOException | ClassCastException e) {
+            return false; // an unreadable entry is a miss; the fresh answer overwrites it
+        }
+        cacheHits++;
+        cacheHitCounter.increment();
+        for (Pending.Target target : pending.targets) {
+            writeRecord(target, answer, 0, "cached");
+        }
+        settle(pending, answer);
+        out.flush();
+        return true;
+    }
+
+    private void dispatch(List<Pending> batch) throws InterruptedException {
+        double estimate = estimate(batch);
+        while (true) {
+            if (stopping()) {
+                return;
+            }
+            if (inFlight < s.maxInFlight() && budget.fits(estimate)) {
+                break;
+            }
+            if (inFlight == 0) {
+                budgetStop = true; // even with nothing in flight the next request would cross the limit
+                return;
+            }
+            handle(completions.take());
+        }
+        inFlight++;
+        budget.reserve(estimate);
+        requests++;
+        batchSize.record(batch.size());
+        List<String> prompts = batch.stream().map(p -> p.prompt).toList();
+        ObjectNode body = s.wire().request(prompts);
+        long start = System.nanoTime();
+        failover.call(endpoint -> {
+            String url = s.wire().url(endpoint);
+            return http.post(url, body, s.timeout()).map(json -> s.wire().answers(url, json, prompts));
+        }).subscribe().with(
+                answer -> completions.add(new Answered(batch, estimate, start, answer.value(), answer.endpoint())),
+                error -> completions.add(new Failed(batch, estimate, start, error)));
+    }
+
+    private double estimate(List<Pending> batch) {
+        long in = 0;
+        for (Pending p : batch) {
+            in += WireFormat.estimateTokens(p.prompt);
+        }
+        return s.pricing().cost(in, s.wire().maxOutputTokens() * batch.size());
+    }
+
+    private void drainReady() {
+        Completion done;
+        while ((done = completions.poll()) != null) {
+            handle(done);
+        }
+    }
+
+    private void awaitInFlight() throws InterruptedException {
+        long graceDeadline = Long.MAX_VALUE;
+        while (inFlight > 0) {
+            if (ctx.shutdown().requested() && graceDeadline == Long.MAX_VALUE) {
+                graceDeadline = System.nanoTime() + s.shutdownGrace().toNanos();
+            }
+            long wait = Math.min(TimeUnit.MILLISECONDS.toNanos(200), Math.max(0, graceDeadline - System.nanoTime()));
+            Completion done = completions.poll(wait, TimeUnit.NANOSECONDS);
+            if (done != null) {
+                handle(done);
+            } else if (System.nanoTime() >= graceDeadline) {
+                LOG.warnf("abandoning %d in-flight requests after the %s shutdown grace; their records are asked again on rerun",
+                        inFlight, s.shutdownGrace());
+                return;
+            }
+        }
+    }
+
+    private void handle(Completion done) {
+        inFlight--;
+        long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - done.startNanos());
+        latencies.add(latencyMs);
+        if (done instanceof Answered answered) {
+            settleAnswered(answered, latencyMs);
+        } else if (done instanceof Failed failed) {
+            settleFailed(failed, latencyMs);
+        }
+        out.flush();
+    }
+
+    private void settleAnswered(Answered answered, long latencyMs) {
+        String endpoint = answered.endpoint();
+        requestsByEndpoint.merge(endpoint, 1L, Long::sum);
+        requestTimer(endpoint, "ok").record(latencyMs, TimeUnit.MILLISECONDS);
+        double cost = 0;
+        Map<String, String> cacheWrites = new LinkedHashMap<>();
+        for (int i = 0; i < answered.batch().size(); i++) {
+            Pending pending = answered.batch().get(i);
+            ItemAnswer a = answered.answers().get(i);
+            double itemCost = s.pricing().cost(a.inputTokens(), a.outputTokens());
+            cost += itemCost;
+            tokensIn += a.inputTokens();
+            tokensOut += a.outputTokens();
+            ObjectNode answer = Json.MAPPER.createObjectNode();
+            answer.set("output", a.output());
+            answer.put("input_tokens", a.inputTokens());
+            answer.put("output_tokens", a.outputTokens());
+            if (a.estimatedUsage()) {
+                answer.put("estimated_usage", true);
+            }
+            answer.put("endpoint", endpoint);
+            answer.put("latency_ms", latencyMs);
+            boolean first = true;
+            for (Pending.Target target : pending.targets) {
+                writeRecord(target, answer, first ? itemCost : 0, first ? null : "deduplicated");
+                first = false;
+            }
+            cacheWrites.put(pending.key, answer.toString());
+            settle(pending, answer);
+        }
+        tokensInCounter.increment(answered.answers().stream().mapToLong(ItemAnswer::inputTokens).sum());
+        tokensOutCounter.increment(answered.answers().stream().mapToLong(ItemAnswer::outputTokens).sum());
+        budget.settle(answered.estimate(), cost);
+        costThisRun += cost;
+        costCounter.increment(cost);
+        ctx.progress().cost(cost);
+        cache.putAll(cacheWrites);
+    }
+
+    private void settleFailed(Failed failed, long latencyMs) {
+        budget.settle(failed.estimate(), 0);
+        Throwable error = failed.error();
+        requestTimer("none", "failed").record(latencyMs, TimeUnit.MILLISECONDS);
+        if (error instanceof RemoteCallException remote && remote.requestRejected()) {
+            for (Pending pending : failed.batch()) {
+                for (Pending.Target target : pending.targets) {
+                    rejects.reject(target.line(), "endpoint rejected the request: " + remote.getMessage(), target.id());
+                    rejectedAfterReading++;
+                }
+                open.remove(pending.key);
+            }
+            return;
+        }
+        if (fatal == null) {
+            fatal = error;
+            LOG.errorf("every endpoint failed for a request of %d inputs: %s", failed.batch().size(), describe(error));
+        }
+    }
+
+    private void settle(Pending pending, ObjectNode answer) {
+        open.remove(pending.key);
+        if (s.dedupe()) {
+            answeredThisRun.put(pending.key, answer);
+        }
+    }
+
+    private Timer requestTimer(String endpoint, String outcome) {
+        return ctx.metrics().timer("infer.request.duration", "endpoint", endpointTag(endpoint), "outcome", outcome);
+    }
+
+    private void writeRecord(Pending.Target target, ObjectNode answer, double cost, String reuse) {
+        ObjectNode record = Json.MAPPER.createObjectNode();
+        record.put("id", target.id());
+        record.set("output", answer.get("output"));
+        ObjectNode usage = record.putObject("usage");
+        usage.put("input_tokens", answer.path("input_tokens").asLong());
+        usage.put("output_tokens", answer.path("output_tokens").asLong());
+        usage.put("cost_usd", cost);
+        if (answer.path("estimated_usage").asBoolean(false)) {
+            usage.put("estimated", true);
+        }
+        record.put("latency_ms", reuse == null ? answer.path("latency_ms").asLong() : 0);
+        record.put("endpoint", answer.path("endpoint").asText());
+        record.put("cached", "cached".equals(reuse));
+        if ("deduplicated".equals(reuse)) {
+            record.put("deduplicated", true);
+        }
+        record.put("model", s.model());
+        if (s.variant() != null) {
+            record.put("variant", s.variant());
+        }
+        try {
+            out.writer().write(record.toString());
+            out.writer().write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + s.output(), e);
+        }
+        recordsOut++;
+        ctx.progress().done(1);
+    }
+
+    private StageOutcome finish(long resumedRecords) {
+        long done = recordsOut;
+        if (ctx.shutdown().requested()) {
+            out.suspend();
+            throw new StageException(ExitCode.TRANSIENT, "stopped by SIGTERM: " + done + " records answered and saved;"
+                    + " a rerun resumes from there");
+        }
+        if (fatal != null) {
+            out.suspend();
+            throw StageException.transientFailure("every endpoint failed (" + describe(fatal) + "); " + done
+                    + " records answered and saved, a rerun resumes from there", fatal);
+        }
+        if (budgetStop) {
+            out.suspend();
+            throw new StageException(ExitCode.BUDGET_EXCEEDED, "budget reached before crossing it: " + budget.describe()
+                    + "; " + done + " records answered and saved; rerun with a larger podstage.infer.max-cost-usd to resume");
+        }
+        out.commit();
+        rejects.commit();
+        PartialOutput.finished(s.output());
+        return new StageOutcome(recordsIn, recordsOut, rejects.count(), 0, List.of(DataUri.toUri(s.output())),
+                metrics(resumedRecords), extra());
+    }
+
+    private ObjectNode metrics(long resumedRecords) {
+        ObjectNode m = StageOutcome.object();
+        m.put("requests", requests);
+        m.put("retries", retries.get());
+        m.put("failovers", failovers.get());
+        m.put("cache_hits", cacheHits);
+        m.put("cache_misses", cacheMisses);
+        m.put("cache_available", cache.available());
+        m.put("deduplicated", deduplicated);
+        m.put("resumed", resumedRecords);
+        m.put("tokens_in", tokensIn);
+        m.put("tokens_out", tokensOut);
+        m.put("cost_usd", round(costThisRun));
+        m.put("cost_usd_total", round(budget.spent()));
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        m.put("latency_p50_ms", percentile(sorted, 0.50));
+        m.put("latency_p95_ms", percentile(sorted, 0.95));
+        ObjectNode byEndpoint = m.putObject("requests_by_endpoint");
+        requestsByEndpoint.forEach(byEndpoint::put);
+        return m;
+    }
+
+    private ObjectNode extra() {
+        ObjectNode extra = StageOutcome.object();
+        extra.put("model", s.model());
+        extra.put("protocol", s.protocol().configName());
+        if (s.variant() != null) {
+            extra.put("variant", s.variant());
+        }
+        if (rejects.count() > 0) {
+            extra.put("rejects_uri", DataUri.toUri(rejects.path()));
+        }
+        return extra;
+    }
+
+    static long percentile(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static double round(double usd) {
+        return Math.round(usd * 1e9) / 1e9;
+    }
+
+    private static String endpointTag(String endpoint) {
+        try {
+            URI uri = URI.create(endpoint);
+            return uri.getHost() == null ? endpoint : uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+        } catch (IllegalArgumentException e) {
+            return "unknown";
+        }
+    }
+
+    private static String describe(Throwable t) {
+        String message = t.getMessage();
+        return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.podstage.infer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalDouble;
+
+import dev.podstage.runtime.resilience.GuardSettings;
+
+/** The validated configuration of one {@code infer} run. */
+record InferSettings(
+        Path input,
+        Path output,
+        List<String> endpoints,
+        Protocol protocol,
+        WireFormat wire,
+        String model,
+        int batchSize,
+        int maxInFlight,
+        Duration timeout,
+        OptionalDouble maxCostUsd,
+        Pricing pricing,
+        String inputField,
+        String promptTemplate,
+        boolean dedupe,
+        String apiKey,
+        GuardSettings guard,
+        Duration shutdownGrace,
+        String variant) {
+
+    /** The text sent for a record: the input field, through the template when there is one. */
+    String prompt(String fieldValue) {
+        return promptTemplate == null ? fieldValue : promptTemplate.replace("{text}", fieldValue);
+    }
+}

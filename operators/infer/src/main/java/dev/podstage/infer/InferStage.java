@@ -1,0 +1,119 @@
+package dev.podstage.infer;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.podstage.runtime.config.Checks;
+import dev.podstage.runtime.config.ConfigProblem;
+import dev.podstage.runtime.config.SharedConfig;
+import dev.podstage.runtime.io.DataUri;
+import dev.podstage.runtime.resilience.GuardSettings;
+import dev.podstage.runtime.stage.Stage;
+import dev.podstage.runtime.stage.StageJob;
+import io.smallrye.config.SmallRyeConfig;
+import io.vertx.mutiny.core.Vertx;
+
+/** The {@code infer} stage: validates its configuration into an {@link InferJob}. */
+@ApplicationScoped
+public class InferStage implements Stage {
+
+    /** Bump when the output for the same input and configuration changes. */
+    static final String VERSION = "1";
+
+    @Inject
+    Vertx vertx;
+
+    @Override
+    public String name() {
+        return "infer";
+    }
+
+    @Override
+    public String version() {
+        return VERSION;
+    }
+
+    @Override
+    public StageJob prepare(SmallRyeConfig config, SharedConfig shared) {
+        InferConfig c = config.getConfigMapping(InferConfig.class, InferConfig.PREFIX);
+        String p = InferConfig.PREFIX + ".";
+        List<String> endpoints = Checks.requiredList(p + "endpoint", c.endpoint(), "one or more http(s) base URLs");
+        endpoints.forEach(e -> checkUrl(p + "endpoint", e));
+        String model = c.protocol() == Protocol.INPUTS ? c.model().orElse("default")
+                : Checks.required(p + "model", c.model(), "a model name, e.g. gpt-4o-mini");
+        Checks.positive(p + "batch-size", c.batchSize());
+        Checks.positive(p + "max-in-flight", c.maxInFlight());
+        Checks.positive(p + "max-tokens", c.maxTokens());
+        Checks.atLeast(p + "max-retries", c.maxRetries(), 0);
+        Checks.positive(p + "circuit-volume", c.circuitVolume());
+        Checks.between(p + "circuit-failure-ratio", c.circuitFailureRatio(), 0.01, 1);
+        Checks.between(p + "backoff-jitter", c.backoffJitter(), 0, 1);
+        Checks.nonNegative(p + "price-input-per-1k", c.priceInputPer1k());
+        Checks.nonNegative(p + "price-output-per-1k", c.priceOutputPer1k());
+        c.maxCostUsd().ifPresent(v -> Checks.nonNegative(p + "max-cost-usd", v));
+        c.temperature().ifPresent(v -> Checks.between(p + "temperature", v, 0, 2));
+        if (c.timeout().isZero() || c.timeout().isNegative()) {
+            throw new ConfigProblem(p + "timeout", c.timeout(), "a positive duration such as 30s");
+        }
+        c.promptTemplate().filter(t -> !t.contains("{text}"))
+                .ifPresent(t -> {
+                    throw new ConfigProblem(p + "prompt-template", t, "a template containing {text}");
+                });
+        List<String> inputs = Checks.requiredList("podstage.input", shared.input(), "one input URI (--input)");
+        if (inputs.size() != 1) {
+            throw new ConfigProblem("podstage.input", String.join(",", inputs), "exactly one input URI for infer");
+        }
+        Path input = DataUri.toPath("podstage.input", inputs.get(0));
+        Path output = DataUri.toPath("podstage.output", Checks.required("podstage.output", shared.output(),
+                "an output URI (--output)"));
+        if (input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+            throw new ConfigProblem("podstage.output", shared.output().get(), "a file other than the input");
+        }
+        WireFormat wire = switch (c.protocol()) {
+            case OPENAI_CHAT -> new OpenAiChat(model, c.maxTokens(), c.temperature().isPresent()
+                    ? c.temperature().getAsDouble() : null, c.systemPrompt().orElse(null));
+            case OPENAI_EMBEDDINGS -> new OpenAiEmbeddings(model);
+            case INPUTS -> new InputsBatch(model, c.maxTokens());
+        };
+        GuardSettings guard = new GuardSettings(c.timeout(), c.maxRetries(), c.backoffInitial(), c.backoffMax(),
+                c.backoffJitter(), c.circuitVolume(), c.circuitFailureRatio(), c.circuitDelay(), c.maxInFlight());
+        InferSettings settings = new InferSettings(input, output, List.copyOf(endpoints), c.protocol(), wire, model,
+                c.batchSize(), c.maxInFlight(), c.timeout(), c.maxCostUsd(),
+                new Pricing(c.priceInputPer1k(), c.priceOutputPer1k()), c.inputField(),
+                c.promptTemplate().orElse(null), c.dedupe(), c.apiKey().orElse(null), guard, c.shutdownGrace(),
+                shared.variant().orElse(null));
+        return new InferJob(settings, answerConfig(settings, c), vertx);
+    }
+
+    /** What determines the answers: not endpoints (where), not budget or concurrency (how), never the key. */
+    private static Map<String, Object> answerConfig(InferSettings s, InferConfig c) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("protocol", s.protocol().configName());
+        config.put("model", s.model());
+        config.put("max_tokens", c.maxTokens());
+        config.put("temperature", c.temperature().isPresent() ? c.temperature().getAsDouble() : null);
+        config.put("system_prompt", c.systemPrompt().orElse(null));
+        config.put("prompt_template", s.promptTemplate());
+        config.put("input_field", s.inputField());
+        config.put("output", DataUri.toUri(s.output()));
+        config.put("variant", s.variant());
+        return config;
+    }
+
+    private static void checkUrl(String key, String value) {
+        try {
+            URI uri = URI.create(value);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new ConfigProblem(key, value, "an http:// or https:// URL with a host");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigProblem(key, value, "an http:// or https:// URL with a host");
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.podstage.runtime.io;
+
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Streams JSON Lines one record at a time (never the whole file). Lines that are not UTF-8, not a
+ * JSON object, or lack a string {@code id} go to the {@link Rejects} with their line number and
+ * reason; blank lines are skipped.
+ */
+public final class JsonLinesReader implements Closeable {
+
+    public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+    private final ByteLines lines;
+    private final Rejects rejects;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private long lastLine;
+
+    public JsonLinesReader(Path path, Rejects rejects) {
+        try {
+            this.lines = new ByteLines(new BufferedInputStream(Files.newInputStream(path), 1 << 16), MAX_LINE_BYTES);
+        } catch (IOException e) {
+            throw StageInputs.unreadable(path, e);
+        }
+        this.rejects = rejects;
+    }
+
+    /** The next accepted record, or null at the end of the input. */
+    public JsonRecord next() {
+        try {
+            ByteLines.Line line;
+            while ((line = lines.next()) != null) {
+                lastLine = line.number();
+                JsonRecord record = parse(line);
+                if (record != null) {
+                    return record;
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read input after line " + lastLine, e);
+        }
+    }
+
+    /** Line number of the last line read (accepted or not): the input's size once exhausted. */
+    public long linesRead() {
+        return lastLine;
+    }
+
+    private JsonRecord parse(ByteLines.Line line) {
+        if (line.truncated()) {
+            rejects.reject(line.number(), "line longer than " + MAX_LINE_BYTES + " bytes", line.bytes(), line.length());
+            return null;
+        }
+        String text;
+        try {
+            text = utf8.decode(ByteBuffer.wrap(line.bytes(), 0, line.length())).toString();
+        } catch (CharacterCodingException e) {
+            rejects.reject(line.number(), "not valid UTF-8", line.bytes(), line.length());
+            return null;
+        }
+        if (text.isBlank()) {
+            return null;
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            rejects.reject(line.number(), "not valid JSON: " + e.getOriginalMessage(), text);
+            return null;
+        }
+        if (!(node instanceof ObjectNode object)) {
+            rejects.reject(line.number(), "not a JSON object", text);
+            return null;
+        }
+        JsonNode id = object.get("id");
+        if (id == null || !id.isTextual() || id.textValue().isEmpty()) {
+            rejects.reject(line.number(), "missing string field 'id'", text);
+            return null;
+        }
+        return new JsonRecord(line.number(), id.textValue(), object);
+    }
+
+    @Override
+    public void close() {
+        try {
+            lines.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
