@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
@@ -89,7 +90,10 @@ public final class StageMetrics implements AutoCloseable {
                 return Duration.ofSeconds(5);
             }
         };
-        return new StatsdMeterRegistry(statsdConfig, Clock.SYSTEM);
+        StatsdMeterRegistry registry = new StatsdMeterRegistry(statsdConfig, Clock.SYSTEM);
+        // Etsy/Telegraf would otherwise camelCase names (podstageStageDuration); keep DESIGN.md's dotted names.
+        registry.config().namingConvention(NamingConvention.dot);
+        return registry;
     }
 
     public MeterRegistry registry() {

@@ -1,0 +1,99 @@
+package dev.podstage.infer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import dev.podstage.testkit.JsonLines;
+import dev.podstage.testkit.Services;
+import dev.podstage.testkit.StageProcess;
+
+class InferBudgetAndResumeIT extends InferTestBase {
+
+    /** Chat at $1 per 1k output tokens: the simulator answers 16 tokens, so $0.016 a record. */
+    private StageProcess pricedChat(String budget) {
+        return infer("--protocol", "openai-chat", "--max-in-flight", "2", "--max-tokens", "16",
+                "--price-output-per-1k", "1", "--max-cost-usd", budget);
+    }
+
+    @Test
+    void budgetStopsBeforeCrossingAndARerunResumesWithoutPayingTwice() {
+        JsonLines.texts(input(), 40, "budget");
+
+        StageProcess.Result stopped = pricedChat("0.2").run();
+
+        assertThat(stopped.exitCode()).as(stopped.toString()).isEqualTo(4);
+        assertThat(output()).as("no half output under the real name").doesNotExist();
+        long paidFirst = sim.stats().items();
+        assertThat(paidFirst).isBetween(1L, 12L); // 0.2 / 0.016 = 12.5
+        assertThat(paidFirst * 0.016).isLessThanOrEqualTo(0.2);
+        assertThat(stopped.logs()).contains("budget reached");
+
+        StageProcess.Result resumed = pricedChat("1.0").run();
+
+        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+        assertThat(sim.stats().items()).as("each record paid once across both runs").isEqualTo(40);
+        assertThat(JsonLines.ids(output())).hasSize(40).doesNotHaveDuplicates();
+        var metrics = resumed.xcom().path("metrics");
+        assertThat(metrics.path("resumed").asLong()).isEqualTo(paidFirst);
+        assertThat(metrics.path("cost_usd_total").asDouble()).isCloseTo(40 * 0.016, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(metrics.path("cost_usd_total").asDouble()).isLessThanOrEqualTo(1.0);
+    }
+
+    @Test
+    void completedJobReturnsItsStoredXComWithoutCalls() throws Exception {
+        JsonLines.texts(input(), 12, "ledger");
+        StageProcess.Result first = infer("--protocol", "inputs", "--batch-size", "4").withLedger().run();
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        String jobKey = first.xcom().path("job_key").asText();
+        sim.resetStats();
+
+        StageProcess.Result second = infer("--protocol", "inputs", "--batch-size", "4").withLedger().run();
+
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(sim.stats().requests()).isZero();
+        assertThat(second.xcom().path("status").asText()).isEqualTo("already_done");
+        assertThat(second.xcom().path("job_key").asText()).isEqualTo(jobKey);
+        assertThat(second.xcom().path("records_out").asLong()).isEqualTo(12);
+        try (var db = Services.jdbc(); Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT status FROM podstage_ledger WHERE job_key = '" + jobKey + "'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("completed");
+        }
+    }
+
+    @Test
+    void sigtermMidRunExits75AndTheRerunFinishesWithoutDuplicates() throws Exception {
+        sim.config().latencyMs(100);
+        JsonLines.texts(input(), 200, "sigterm");
+        StageProcess.Running running = infer("--protocol", "openai-chat", "--max-in-flight", "4")
+                .withLedger().start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (sim.stats().items() < 20 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(running.alive()).as("still working when the signal comes").isTrue();
+
+        running.terminate();
+        StageProcess.Result interrupted = running.await(Duration.ofSeconds(60));
+
+        assertThat(interrupted.exitCode()).as(interrupted.toString()).isEqualTo(75);
+        assertThat(output()).doesNotExist();
+        long paidFirst = sim.stats().items();
+        assertThat(paidFirst).isLessThan(200);
+
+        StageProcess.Result rerun = infer("--protocol", "openai-chat", "--max-in-flight", "4").withLedger().run();
+
+        assertThat(rerun.exitCode()).as(rerun.toString()).isZero();
+        assertThat(JsonLines.ids(output())).hasSize(200).doesNotHaveDuplicates();
+        assertThat(sim.stats().items()).as("answers saved before SIGTERM are not asked again").isEqualTo(200);
+        assertThat(rerun.logs()).contains("resum");
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString()).filter(n -> n.contains("partial")).toList())
+                .as("no partial file left once complete").isEmpty();
+    }
+}

@@ -1,0 +1,170 @@
+package dev.podstage.infer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.podstage.testkit.JsonLines;
+import dev.podstage.testkit.Services;
+import dev.podstage.testkit.StageProcess;
+import dev.podstage.testkit.StatsdCatcher;
+
+class InferContractIT extends InferTestBase {
+
+    @Test
+    void malformedInputLinesLandInRejectsWithLineNumbersAndReasons() throws Exception {
+        Files.write(input(), List.of(
+                "{\"id\":\"a\",\"text\":\"fine\"}",
+                "this is not json",
+                "[1,2,3]",
+                "{\"text\":\"no id\"}",
+                "{\"id\":\"b\"}",
+                "{\"id\":\"c\",\"text\":\"also fine\"}"));
+        Files.write(input(), new byte[] { '{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}', '\n' },
+                java.nio.file.StandardOpenOption.APPEND);
+
+        StageProcess.Result run = infer("--protocol", "inputs", "--max-reject-ratio", "0.9").run();
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(JsonLines.ids(output())).containsExactlyInAnyOrder("a", "c");
+        var rejects = JsonLines.read(dir.resolve("out.jsonl.rejects.jsonl"));
+        assertThat(rejects).extracting(r -> r.path("line").asInt()).containsExactly(2, 3, 4, 5, 7);
+        assertThat(rejects.get(0).path("reason").asText()).contains("not valid JSON");
+        assertThat(rejects.get(0).path("raw").asText()).isEqualTo("this is not json");
+        assertThat(rejects.get(1).path("reason").asText()).contains("not a JSON object");
+        assertThat(rejects.get(2).path("reason").asText()).contains("missing string field 'id'");
+        assertThat(rejects.get(3).path("reason").asText()).contains("missing string field 'text'");
+        assertThat(rejects.get(4).path("reason").asText()).contains("not valid UTF-8");
+        var xcom = run.xcom();
+        assertThat(xcom.path("records_in").asLong()).isEqualTo(7);
+        assertThat(xcom.path("records_out").asLong()).isEqualTo(2);
+        assertThat(xcom.path("rejects").asLong()).isEqualTo(5);
+    }
+
+    @Test
+    void tooManyRejectsFailWithExitCode3AndKeepWhatWasAccepted() throws Exception {
+        Files.write(input(), List.of("{\"id\":\"a\",\"text\":\"fine\"}", "garbage", "more garbage"));
+
+        StageProcess.Result run = infer("--protocol", "inputs").run();
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
+        assertThat(run.logs()).contains("podstage.max-reject-ratio");
+        assertThat(JsonLines.ids(output())).containsExactly("a");
+        assertThat(JsonLines.read(dir.resolve("out.jsonl.rejects.jsonl"))).hasSize(2);
+    }
+
+    @Test
+    void badConfigurationExits2NamingTheKeyBeforeAnyWork() {
+        JsonLines.texts(input(), 3, "config");
+
+        StageProcess.Result badOption = infer("--batch-size", "lots").run();
+        StageProcess.Result badEnv = infer().env("PODSTAGE_INFER_PROTOCOL", "carrier-pigeon").run();
+        StageProcess.Result outOfRange = infer("--max-in-flight", "0").run();
+        StageProcess.Result missing = StageProcess.of(dir).args("--input", input().toString(), "--output",
+                output().toString(), "--model", model).run();
+
+        assertThat(badOption.exitCode()).isEqualTo(2);
+        assertThat(badOption.logs()).contains("podstage.infer.batch-size").contains("lots");
+        assertThat(badEnv.exitCode()).isEqualTo(2);
+        assertThat(badEnv.logs()).contains("podstage.infer.protocol").contains("carrier-pigeon");
+        assertThat(outOfRange.exitCode()).isEqualTo(2);
+        assertThat(outOfRange.logs()).contains("podstage.infer.max-in-flight").contains("'0'").contains("≥ 1");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.logs()).contains("podstage.infer.endpoint");
+        assertThat(sim.stats().requests()).isZero();
+        assertThat(output()).doesNotExist();
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsEnvironmentVariableAndDefault() {
+        StageProcess.Result help = StageProcess.of(dir).args("--help").run();
+
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.stdout()).contains("--batch-size").contains("PODSTAGE_INFER_BATCH_SIZE").contains("Default: 16")
+                .contains("--endpoint").contains("--max-cost-usd").contains("PODSTAGE_INFER_API_KEY");
+    }
+
+    @Test
+    void statsdDatagramsWithNamesAndTagsArriveBeforeTheProcessExits() {
+        JsonLines.texts(input(), 20, "metrics");
+        try (StatsdCatcher statsd = new StatsdCatcher()) {
+            StageProcess.Result run = infer("--protocol", "inputs", "--batch-size", "5", "--variant", "A")
+                    .env("PODSTAGE_METRICS_ENABLED", "true")
+                    .env("PODSTAGE_STATSD_HOST", "127.0.0.1")
+                    .env("PODSTAGE_STATSD_PORT", Integer.toString(statsd.port()))
+                    .env("PODSTAGE_REDIS_URL", Services.redisUrl())
+                    .env("AIRFLOW_CTX_DAG_ID", "podstage_llm_batch")
+                    .env("AIRFLOW_CTX_TASK_ID", "infer")
+                    .run();
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+
+            List<String> lines = statsd.lines();
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("podstage.stage.duration:").contains("|ms")
+                    .contains("stage:infer").contains("dag_id:podstage_llm_batch").contains("task_id:infer")
+                    .contains("variant:A"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("podstage.infer.request.duration:"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("podstage.infer.batch.size:"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("podstage.infer.tokens:"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("podstage.cache.misses:"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("podstage.stage.records:"));
+        }
+    }
+
+    @Test
+    void etsyFlavourFoldsTagsIntoTheName() {
+        JsonLines.texts(input(), 3, "etsy");
+        try (StatsdCatcher statsd = new StatsdCatcher()) {
+            StageProcess.Result run = infer("--protocol", "inputs")
+                    .env("PODSTAGE_METRICS_ENABLED", "true")
+                    .env("PODSTAGE_STATSD_HOST", "127.0.0.1")
+                    .env("PODSTAGE_STATSD_PORT", Integer.toString(statsd.port()))
+                    .env("PODSTAGE_STATSD_FLAVOR", "etsy")
+                    .run();
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(statsd.lines()).anySatisfy(l -> assertThat(l).startsWith("podstage.stage.duration.").doesNotContain("|#"));
+        }
+    }
+
+    @Test
+    void theApiKeyNeverAppearsInLogsXComOutputsOrCache() throws Exception {
+        String canary = "sk-canary-" + java.util.UUID.randomUUID();
+        sim.config().requiredApiKey(canary);
+        sim.failNext("500", 2); // failures get logged: the key must not be in those lines either
+        JsonLines.write(input(), 6, i -> Map.of("id", "r" + i, "text", "secret " + i));
+
+        StageProcess.Result run = infer("--protocol", "inputs", "--batch-size", "3", "--progress-interval", "50ms")
+                .env("PODSTAGE_INFER_API_KEY", canary)
+                .env("PODSTAGE_REDIS_URL", Services.redisUrl())
+                .run();
+
+        assertThat(run.exitCode()).as("the key was sent: the simulator requires it").isZero();
+        assertThat(run.logs()).doesNotContain(canary);
+        assertThat(Files.readString(run.xcomPath())).doesNotContain(canary);
+        assertThat(Files.readString(output())).doesNotContain(canary);
+        Map<String, String> cache = Services.redisEntries("podstage:infer:*");
+        assertThat(cache).isNotEmpty();
+        assertThat(cache.keySet()).noneSatisfy(k -> assertThat(k).contains(canary));
+        assertThat(cache.values()).noneSatisfy(v -> assertThat(v).contains(canary));
+
+        // A refused key fails the run; the refusal is logged without the key.
+        sim.config().requiredApiKey("another-key");
+        StageProcess.Result refused = infer("--protocol", "inputs", "--output", dir.resolve("refused.jsonl").toString(),
+                "--model", model + "-refused", "--max-retries", "0")
+                .env("PODSTAGE_INFER_API_KEY", canary).run();
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.logs()).contains("401").doesNotContain(canary);
+        assertThat(refused.terminationMessage()).doesNotContain(canary);
+        for (Path file : Files.list(dir).toList()) {
+            if (Files.isRegularFile(file)) {
+                assertThat(new String(Files.readAllBytes(file), StandardCharsets.UTF_8)).as(file.toString())
+                        .doesNotContain(canary);
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.podstage.runtime.stage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+import io.quarkus.picocli.runtime.PicocliCommandLineFactory;
+import picocli.CommandLine;
+
+/**
+ * The picocli command line of every stage. A repeated single-valued option takes its last value,
+ * so a DAG can append an override to default arguments instead of rewriting them.
+ */
+@ApplicationScoped
+public class StageCommandLine {
+
+    @Produces
+    CommandLine commandLine(PicocliCommandLineFactory factory) {
+        return factory.create().setOverwrittenOptionsAllowed(true);
+    }
+}
