@@ -1,0 +1,65 @@
+package dev.podstage.runtime.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+class JsonLinesReaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void acceptsRecordsAndRejectsEachBadLineWithItsNumber() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes("{\"id\":\"a\",\"text\":\"x\"}\r\n".getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes("\n".getBytes(StandardCharsets.UTF_8)); // blank: skipped, not rejected
+        bytes.writeBytes("{\"id\":1}\n".getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes(new byte[] { '{', (byte) 0xFF, '}', '\n' });
+        bytes.writeBytes("{\"id\":\"b\"} trailing\n".getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes("{\"id\":\"c\"}".getBytes(StandardCharsets.UTF_8)); // no final newline
+        Path input = Files.write(dir.resolve("in.jsonl"), bytes.toByteArray());
+        Path output = dir.resolve("out.jsonl");
+
+        List<String> ids = new ArrayList<>();
+        try (Rejects rejects = new Rejects(output); JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
+            JsonRecord record;
+            while ((record = reader.next()) != null) {
+                ids.add(record.id() + "@" + record.line());
+            }
+            assertThat(rejects.count()).isEqualTo(3);
+            rejects.commit();
+        }
+
+        assertThat(ids).containsExactly("a@1", "c@6");
+        List<JsonNode> rejected = new ArrayList<>();
+        for (String line : Files.readAllLines(Rejects.pathFor(output))) {
+            rejected.add(Json.MAPPER.readTree(line));
+        }
+        assertThat(rejected).extracting(r -> r.get("line").asInt()).containsExactly(3, 4, 5);
+        assertThat(rejected.get(0).get("reason").asText()).contains("'id'");
+        assertThat(rejected.get(1).get("reason").asText()).isEqualTo("not valid UTF-8");
+        assertThat(rejected.get(2).get("reason").asText()).contains("not valid JSON");
+        assertThat(StageInputs.countLines(input)).isEqualTo(5);
+    }
+
+    @Test
+    void aRunWithoutRejectsRemovesAStaleRejectsFile() throws Exception {
+        Path output = dir.resolve("out.jsonl");
+        Files.writeString(Rejects.pathFor(output), "{\"line\":1}\n");
+        try (Rejects rejects = new Rejects(output)) {
+            rejects.commit();
+        }
+        assertThat(Rejects.pathFor(output)).doesNotExist();
+    }
+}
