@@ -68,11 +68,34 @@ class InferBudgetAndResumeIT extends InferTestBase {
     }
 
     @Test
+    void aSecondClaimantOfARunningJobWaitsForItInsteadOfDuplicatingTheWork() throws Exception {
+        sim.config().latencyMs(200); // 60 records two at a time: ~6 s, long enough for a second JVM to arrive
+        JsonLines.texts(input(), 60, "claim");
+        StageProcess.Running first = infer("--protocol", "openai-chat", "--max-in-flight", "2").withLedger().start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (sim.stats().items() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+
+        StageProcess.Result second = StageProcess.of(dir.resolve("second"))
+                .args("--input", input().toString(), "--output", output().toString(), "--endpoint", sim.baseUrl(),
+                        "--model", model, "--protocol", "openai-chat", "--max-in-flight", "2")
+                .withLedger().run();
+        StageProcess.Result firstResult = first.await(Duration.ofSeconds(60));
+
+        assertThat(firstResult.exitCode()).as(firstResult.toString()).isZero();
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(second.logs()).contains("waiting for it instead of duplicating the work");
+        assertThat(second.xcom().path("status").asText()).isEqualTo("already_done");
+        assertThat(sim.stats().items()).as("the work was done once").isEqualTo(60);
+    }
+
+    @Test
     void sigtermMidRunExits75AndTheRerunFinishesWithoutDuplicates() throws Exception {
         sim.config().latencyMs(100);
         JsonLines.texts(input(), 200, "sigterm");
-        StageProcess.Running running = infer("--protocol", "openai-chat", "--max-in-flight", "4")
-                .withLedger().start();
+        StageProcess.Running running = infer("--protocol", "openai-chat", "--max-in-flight", "4",
+                "--progress-interval", "300ms").withLedger().start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (sim.stats().items() < 20 && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -83,6 +106,7 @@ class InferBudgetAndResumeIT extends InferTestBase {
         StageProcess.Result interrupted = running.await(Duration.ofSeconds(60));
 
         assertThat(interrupted.exitCode()).as(interrupted.toString()).isEqualTo(75);
+        assertThat(interrupted.logs()).as("progress lines while it ran").containsPattern("infer: \\d+/200 .*rec/s, ETA");
         assertThat(output()).doesNotExist();
         long paidFirst = sim.stats().items();
         assertThat(paidFirst).isLessThan(200);
