@@ -27,11 +27,7 @@ final class OpenAiChat implements WireFormat {
 
     @Override
     public String url(String endpoint) {
-        if (endpoint.endsWith("/chat/completions")) {
-            return endpoint;
-        }
-        return WireFormat.joinPath(endpoint, endpoint.replaceAll("/+$", "").endsWith("/v1") ? "/chat/completions"
-                : "/v1/chat/completions");
+        return WireFormat.openAiUrl(endpoint, "chat/completions");
     }
 
     @Override

@@ -22,11 +22,7 @@ final class OpenAiEmbeddings implements WireFormat {
 
     @Override
     public String url(String endpoint) {
-        if (endpoint.endsWith("/embeddings")) {
-            return endpoint;
-        }
-        return WireFormat.joinPath(endpoint, endpoint.replaceAll("/+$", "").endsWith("/v1") ? "/embeddings"
-                : "/v1/embeddings");
+        return WireFormat.openAiUrl(endpoint, "embeddings");
     }
 
     @Override

@@ -33,6 +33,18 @@ interface WireFormat {
         return text.codePointCount(0, text.length()) / 3 + 8;
     }
 
+    /**
+     * An OpenAI-style URL from a base as users write it: the host ({@code https://api.x.com}), the
+     * API root ({@code …/v1}, like the SDKs' base_url) or the full resource URL.
+     */
+    static String openAiUrl(String endpoint, String resource) {
+        String base = endpoint.replaceAll("/+$", "");
+        if (base.endsWith("/" + resource)) {
+            return base;
+        }
+        return base + (base.endsWith("/v1") ? "/" : "/v1/") + resource;
+    }
+
     static String joinPath(String endpoint, String path) {
         String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
         return base + path;
