@@ -62,11 +62,6 @@ public final class StageProcess {
         return this;
     }
 
-    public StageProcess withServices() {
-        env("PODSTAGE_REDIS_URL", Services.redisUrl());
-        return withLedger();
-    }
-
     public StageProcess withLedger() {
         env("PODSTAGE_DB_URL", Services.dbUrl());
         env("PODSTAGE_DB_USER", Services.dbUser());

@@ -231,9 +231,9 @@ final class InferRun {
         }
     }
 
-    /** Enough keys per MGET to keep every in-flight slot fed, few enough to start sending early. */
+    /** Enough keys per MGET to keep every in-flight slot fed twice over, few enough to start sending early. */
     private int lookupChunk() {
-        return Math.max(64, Math.min(1024, batchLimit * s.maxInFlight()));
+        return Math.max(512, Math.min(2048, 2 * batchLimit * s.maxInFlight()));
     }
 
     private void flushLookups() throws InterruptedException {
@@ -248,9 +248,17 @@ final class InferRun {
         if (cache.available() || !hits.isEmpty()) {
             ctx.progress().cache(chunk.size(), hits.size());
         }
+        if (!hits.isEmpty()) {
+            for (Pending pending : chunk) {
+                String cached = hits.get(pending.key);
+                if (cached != null && answerFromCache(pending, cached)) {
+                    pending.answered = true;
+                }
+            }
+            out.flush(); // once per lookup chunk, not per record
+        }
         for (Pending pending : chunk) {
-            String cached = hits.get(pending.key);
-            if (cached != null && answerFromCache(pending, cached)) {
+            if (pending.answered) {
                 continue;
             }
             if (cache.available()) {
@@ -281,7 +289,6 @@ final class InferRun {
             writeRecord(target, answer, 0, "cached");
         }
         settle(pending, answer);
-        out.flush();
         return true;
     }
 

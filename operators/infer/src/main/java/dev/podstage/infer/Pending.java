@@ -12,6 +12,8 @@ final class Pending {
     final String key;
     final String prompt;
     final List<Target> targets = new ArrayList<>(1);
+    /** Set once the cache answered it, so it is not also sent. */
+    boolean answered;
 
     Pending(String key, String prompt, Target first) {
         this.key = key;

@@ -132,12 +132,6 @@ public class Ledger {
                 }));
     }
 
-    /** Status of a job key, for diagnostics and tests; null when unknown. */
-    public JobStatus status(String jobKey) {
-        LedgerEntry entry = inTransaction(session -> session.find(LedgerEntry.class, jobKey));
-        return entry == null ? null : JobStatus.of(entry.status);
-    }
-
     private <T> T inTransaction(Function<Mutiny.Session, Uni<T>> work) {
         Mutiny.SessionFactory factory = sessionFactory.get();
         return await(() -> schema.ensure(factory).flatMap(ready -> factory.withTransaction(work)));

@@ -61,10 +61,6 @@ public final class Progress implements AutoCloseable {
         cost.add(usd);
     }
 
-    public long doneCount() {
-        return done.get();
-    }
-
     public String line() {
         double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
         long d = done.get();

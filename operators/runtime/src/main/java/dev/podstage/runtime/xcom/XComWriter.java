@@ -30,10 +30,6 @@ public final class XComWriter {
         this.terminationLog = terminationLog;
     }
 
-    public Path path() {
-        return xcomPath;
-    }
-
     /** Atomically, so the sidecar never reads half a document. */
     public void write(ObjectNode value) {
         AtomicFile file = AtomicFile.create(xcomPath);
