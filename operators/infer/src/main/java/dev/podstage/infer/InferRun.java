@@ -27,7 +27,6 @@ import dev.podstage.runtime.io.Json;
 import dev.podstage.runtime.io.JsonLinesReader;
 import dev.podstage.runtime.io.JsonRecord;
 import dev.podstage.runtime.io.Rejects;
-import dev.podstage.runtime.io.StageInputs;
 import dev.podstage.runtime.resilience.EndpointGuard;
 import dev.podstage.runtime.resilience.Failover;
 import dev.podstage.runtime.resilience.JsonHttp;
@@ -134,7 +133,6 @@ final class InferRun {
         budget = new Budget(s.maxCostUsd(), previous.costUsd());
         rejects = new Rejects(s.output());
         cache = ctx.cache("infer");
-        ctx.progress().total(StageInputs.countLines(s.input()));
         ctx.progress().cost(previous.costUsd());
         Counter retryCounter = ctx.metrics().counter("infer.retries");
         Counter failoverCounter = ctx.metrics().counter("infer.failovers");

@@ -9,49 +9,40 @@ import java.util.HexFormat;
 
 import dev.podstage.runtime.stage.StageException;
 
-/** Facts about input files that the lifecycle needs before any work: existence, digest, line count. */
+/** Facts about input files that the lifecycle needs before any work: digest and line count. */
 public final class StageInputs {
 
     private StageInputs() {
     }
 
-    /** sha256 of the file's bytes, streamed: part of the job key. */
-    public static String digest(Path path) {
+    /** An input's sha256 (part of the job key) and its non-empty line count (what progress measures against). */
+    public record Scan(String digest, long lines) {
+    }
+
+    /** One streamed pass over the file for both facts: the input is not read twice before the work starts. */
+    public static Scan scan(Path path) {
         MessageDigest sha = CanonicalJson.newSha256();
+        long lines = 0;
+        byte last = '\n';
         byte[] buffer = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(path)) {
             int n;
             while ((n = in.read(buffer)) > 0) {
                 sha.update(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            throw unreadable(path, e);
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
-    /** Number of non-empty lines: the "total" that progress and ETA are measured against. */
-    public static long countLines(Path path) {
-        long count = 0;
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(path)) {
-            int n;
-            byte last = '\n';
-            while ((n = in.read(buffer)) > 0) {
                 for (int i = 0; i < n; i++) {
                     if (buffer[i] == '\n' && last != '\n') {
-                        count++;
+                        lines++;
                     }
                     last = buffer[i];
                 }
             }
-            if (last != '\n') {
-                count++;
-            }
         } catch (IOException e) {
             throw unreadable(path, e);
         }
-        return count;
+        if (last != '\n') {
+            lines++;
+        }
+        return new Scan(HexFormat.of().formatHex(sha.digest()), lines);
     }
 
     static StageException unreadable(Path path, IOException e) {

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -68,8 +69,10 @@ public class StageRunner {
                 Progress progress = new Progress(stage.name())) {
             try {
                 LOG.infof("%s %s starting (%s)", stage.name(), stage.version(), airflow.describe());
+                List<StageInputs.Scan> inputs = job.inputs().stream().map(StageRunner::scanInput).toList();
                 JobIdentity identity = JobIdentity.of(stage.name(), stage.version(), job.answerConfig(),
-                        job.inputs().stream().map(StageRunner::inputDigest).toList());
+                        inputs.stream().map(StageInputs.Scan::digest).toList());
+                progress.total(inputs.stream().mapToLong(StageInputs.Scan::lines).sum());
                 session = openLedger(shared, identity, airflow);
                 if (session != null && session.claim() instanceof Claim.AlreadyDone done) {
                     if (job.outputs().stream().allMatch(Files::exists)) {
@@ -198,11 +201,11 @@ public class StageRunner {
         metrics.counter("stage.records", "kind", "rejected").increment(outcome.rejects());
     }
 
-    private static String inputDigest(Path path) {
+    private static StageInputs.Scan scanInput(Path path) {
         if (!Files.isRegularFile(path)) {
             throw StageException.inputData("input " + DataUri.toUri(path) + " does not exist or is not a file");
         }
-        return StageInputs.digest(path);
+        return StageInputs.scan(path);
     }
 
     private static String owner(AirflowContext airflow) {

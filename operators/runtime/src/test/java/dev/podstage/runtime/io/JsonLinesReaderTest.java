@@ -50,7 +50,8 @@ class JsonLinesReaderTest {
         assertThat(rejected.get(0).get("reason").asText()).contains("'id'");
         assertThat(rejected.get(1).get("reason").asText()).isEqualTo("not valid UTF-8");
         assertThat(rejected.get(2).get("reason").asText()).contains("not valid JSON");
-        assertThat(StageInputs.countLines(input)).isEqualTo(5);
+        assertThat(StageInputs.scan(input).lines()).isEqualTo(5);
+        assertThat(StageInputs.scan(input).digest()).hasSize(64);
     }
 
     @Test
