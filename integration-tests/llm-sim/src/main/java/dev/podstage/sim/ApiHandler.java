@@ -47,12 +47,13 @@ final class ApiHandler implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
+        long receivedNanos = System.nanoTime();
         stats.received(request.path());
         // Answer only once the whole body is in: an early answer would race the client's upload.
-        request.body().onSuccess(body -> answer(request, body));
+        request.body().onSuccess(body -> answer(request, body, receivedNanos));
     }
 
-    private void answer(HttpServerRequest request, Buffer body) {
+    private void answer(HttpServerRequest request, Buffer body, long receivedNanos) {
         Protocol protocol = protocols.get(request.path());
         if (protocol == null) {
             sendError(request, 404, OpenAiErrors.body("unknown path " + request.path(), "invalid_request_error"));
@@ -75,7 +76,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         }
         Failure failure = failures.next();
         if (failure == null) {
-            new Call(request, reply).enqueue();
+            new Call(request, reply, System.nanoTime() - receivedNanos).enqueue();
         } else {
             fail(request, failure, reply);
         }
@@ -137,13 +138,16 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     private final class Call {
         private final HttpServerRequest request;
         private final Reply reply;
+        /** Time already spent reading, parsing and answering: part of the latency, not added to it. */
+        private final long processingNanos;
         private ConcurrencyGate.Pass pass;
         private long timer = -1;
         private boolean done;
 
-        Call(HttpServerRequest request, Reply reply) {
+        Call(HttpServerRequest request, Reply reply, long processingNanos) {
             this.request = request;
             this.reply = reply;
+            this.processingNanos = processingNanos;
         }
 
         void enqueue() {
@@ -153,8 +157,10 @@ final class ApiHandler implements Handler<HttpServerRequest> {
 
         private void start() {
             stats.enter();
-            long delay = config.latencyMs() + config.perTokenMs() * reply.maxOutputTokens()
+            long latency = config.latencyMs() + config.perTokenMs() * reply.maxOutputTokens()
                     + dice.upTo(config.jitterMs());
+            // The configured latency is the server's response time, so the work done on arrival counts toward it.
+            long delay = latency - Math.round(processingNanos / 1e6);
             if (delay > 0) {
                 timer = vertx.setTimer(delay, id -> finish());
             } else {

@@ -3,6 +3,7 @@ package dev.podstage.infer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,19 +43,29 @@ import io.vertx.mutiny.core.Vertx;
 
 /**
  * The work of one {@code infer} run. The main thread streams the input, drops what an earlier
- * attempt already answered, folds identical inputs together, asks the cache in batches (MGET),
- * packs the misses into requests and keeps up to {@code max-in-flight} of them going through the
- * guarded, failing-over client. Answers come back on the event loop and are queued; only the main
+ * attempt already answered, folds identical inputs together, asks the cache in chunks (MGET,
+ * without waiting), packs the misses into requests and keeps up to {@code max-in-flight} of them
+ * going through the guarded, failing-over client, reading ahead only while less than a round of
+ * requests is queued. Lookups and answers come back on the event loop as events; only the main
  * thread writes output, cache entries and the budget, so none of that state needs locks.
  */
 final class InferRun {
 
     private static final Logger LOG = Logger.getLogger(InferRun.class);
+    private static final int MAX_LOOKUPS_IN_FLIGHT = 2;
     private static final TypeLiteral<io.smallrye.mutiny.Uni<List<ItemAnswer>>> ANSWERS = new TypeLiteral<>() {
     };
 
-    /** How a request ended; produced on the event loop, consumed on the main thread. */
-    private sealed interface Completion permits Answered, Failed {
+    /** What the event loop hands the main thread: a finished request or a finished cache lookup. */
+    private sealed interface Event permits Completion, LookedUp {
+    }
+
+    /** The cache's answer for a chunk of inputs: the values found (the rest are misses). */
+    private record LookedUp(List<Pending> chunk, Map<String, String> hits) implements Event {
+    }
+
+    /** How a request ended. */
+    private sealed interface Completion extends Event permits Answered, Failed {
         List<Pending> batch();
 
         double estimate();
@@ -66,6 +77,10 @@ final class InferRun {
             String endpoint) implements Completion {
     }
 
+    /** A request ready to send and its worst-case cost. */
+    private record Ready(List<Pending> batch, double estimate) {
+    }
+
     private record Failed(List<Pending> batch, double estimate, long startNanos, Throwable error) implements Completion {
     }
 
@@ -73,13 +88,17 @@ final class InferRun {
     private final StageContext ctx;
     private final Vertx vertx;
     private final int batchLimit;
-    private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
     // Main-thread state.
     private final Map<String, Pending> open = new HashMap<>();
     private final Map<String, ObjectNode> answeredThisRun = new HashMap<>();
     private final List<Pending> lookupBuffer = new ArrayList<>();
     private final List<Pending> batchBuffer = new ArrayList<>();
+    /** Cache misses packed into requests, waiting for a free in-flight slot and room in the budget. */
+    private final ArrayDeque<Ready> ready = new ArrayDeque<>();
+    private int lookupChunk;
+    private int lookupsInFlight;
     private final List<Long> latencies = new ArrayList<>();
     private final Map<String, Long> requestsByEndpoint = new LinkedHashMap<>();
     private AtomicFile out;
@@ -117,6 +136,7 @@ final class InferRun {
         this.ctx = context;
         this.vertx = vertx;
         this.batchLimit = settings.wire().batchLimit(settings.batchSize());
+        this.lookupChunk = batchLimit;
         var m = context.metrics();
         cacheHitCounter = m.counter("cache.hits", "namespace", "infer");
         cacheMissCounter = m.counter("cache.misses", "namespace", "infer");
@@ -157,14 +177,23 @@ final class InferRun {
                     continue;
                 }
                 accept(record);
-                drainReady();
+                pump();
+                while (!stopping() && readAheadFull() && (inFlight > 0 || lookupsInFlight > 0)) {
+                    awaitOne();
+                }
             }
             if (!stopping()) {
                 flushLookups();
-                if (!batchBuffer.isEmpty()) {
-                    dispatch(new ArrayList<>(batchBuffer));
-                    batchBuffer.clear();
+            }
+            while (!stopping()) {
+                if (lookupsInFlight == 0) {
+                    queueBatchBuffer(); // the last, partly filled request
                 }
+                pump();
+                if (stopping() || lookupsInFlight == 0 && ready.isEmpty()) {
+                    break;
+                }
+                awaitOne(); // a lookup or a request is out: pump sends whatever it can, or stops the run
             }
             awaitInFlight();
             recordsIn += rejects.count() - rejectedAfterReading; // lines the reader rejected were input too
@@ -193,7 +222,7 @@ final class InferRun {
         return fatal != null || budgetStop || ctx.shutdown().requested();
     }
 
-    private void accept(JsonRecord record) throws InterruptedException {
+    private void accept(JsonRecord record) {
         String text = record.text(s.inputField());
         if (text == null || text.isBlank()) {
             rejects.reject(record.line(), text == null ? "missing string field '" + s.inputField() + "'"
@@ -229,20 +258,41 @@ final class InferRun {
         }
     }
 
-    /** Enough keys per MGET to keep every in-flight slot fed twice over, few enough to start sending early. */
-    private int lookupChunk() {
-        return Math.max(512, Math.min(2048, 2 * batchLimit * s.maxInFlight()));
+    /** A full round of requests is queued, or enough lookups are out: reading more would only hold memory. */
+    private boolean readAheadFull() {
+        return ready.size() >= s.maxInFlight() || lookupsInFlight >= MAX_LOOKUPS_IN_FLIGHT;
     }
 
-    private void flushLookups() throws InterruptedException {
+    /**
+     * Keys per MGET: one batch at first, so the first request leaves at once, then doubling up to
+     * enough to keep every in-flight slot fed twice over (512 to 2048).
+     */
+    private int lookupChunk() {
+        return Math.min(lookupChunk, Math.max(512, Math.min(2048, 2 * batchLimit * s.maxInFlight())));
+    }
+
+    /** Asks the cache about the buffered inputs without waiting; the answer comes back as an event. */
+    private void flushLookups() {
         if (lookupBuffer.isEmpty()) {
             return;
         }
-        List<Pending> chunk = new ArrayList<>(lookupBuffer);
+        List<Pending> chunk = List.copyOf(lookupBuffer);
         lookupBuffer.clear();
-        Map<String, String> hits = cache.available()
-                ? cache.getAll(chunk.stream().map(p -> p.key).distinct().toList())
-                : Map.of();
+        lookupChunk = 2 * chunk.size();
+        if (!cache.available()) {
+            queueMisses(chunk);
+            return;
+        }
+        lookupsInFlight++;
+        cache.lookup(chunk.stream().map(p -> p.key).distinct().toList()).subscribe().with(
+                hits -> events.add(new LookedUp(chunk, hits)),
+                failure -> events.add(new LookedUp(chunk, Map.of()))); // lookup never fails; if it did, all miss
+    }
+
+    private void settleLookup(LookedUp lookedUp) {
+        lookupsInFlight--;
+        List<Pending> chunk = lookedUp.chunk();
+        Map<String, String> hits = lookedUp.hits();
         if (cache.available() || !hits.isEmpty()) {
             ctx.progress().cache(chunk.size(), hits.size());
         }
@@ -253,8 +303,11 @@ final class InferRun {
                     pending.answered = true;
                 }
             }
-            out.flush(); // once per lookup chunk, not per record
         }
+        queueMisses(chunk);
+    }
+
+    private void queueMisses(List<Pending> chunk) {
         for (Pending pending : chunk) {
             if (pending.answered) {
                 continue;
@@ -265,12 +318,16 @@ final class InferRun {
             }
             batchBuffer.add(pending);
             if (batchBuffer.size() >= batchLimit) {
-                dispatch(new ArrayList<>(batchBuffer));
-                batchBuffer.clear();
-                if (stopping()) {
-                    return;
-                }
+                queueBatchBuffer();
             }
+        }
+    }
+
+    private void queueBatchBuffer() {
+        if (!batchBuffer.isEmpty()) {
+            List<Pending> batch = List.copyOf(batchBuffer);
+            batchBuffer.clear();
+            ready.add(new Ready(batch, estimate(batch)));
         }
     }
 
@@ -290,21 +347,29 @@ final class InferRun {
         return true;
     }
 
-    private void dispatch(List<Pending> batch) throws InterruptedException {
-        double estimate = estimate(batch);
-        while (true) {
-            if (stopping()) {
-                return;
+    /** Settles the finished requests and lookups, then fills the free in-flight slots from the queue; never blocks. */
+    private void pump() {
+        drainEvents();
+        while (!stopping() && !ready.isEmpty() && inFlight < s.maxInFlight()) {
+            Ready next = ready.peek();
+            if (!budget.fits(next.estimate())) {
+                if (inFlight == 0) {
+                    budgetStop = true; // even with nothing in flight the next request would cross the limit
+                }
+                return; // otherwise the answers in flight settle their estimates and may make room
             }
-            if (inFlight < s.maxInFlight() && budget.fits(estimate)) {
-                break;
-            }
-            if (inFlight == 0) {
-                budgetStop = true; // even with nothing in flight the next request would cross the limit
-                return;
-            }
-            handle(completions.take());
+            ready.poll();
+            send(next.batch(), next.estimate());
         }
+    }
+
+    /** Waits for one request or lookup to finish (one must be out), then pumps. */
+    private void awaitOne() throws InterruptedException {
+        handle(events.take());
+        pump();
+    }
+
+    private void send(List<Pending> batch, double estimate) {
         inFlight++;
         budget.reserve(estimate);
         requests++;
@@ -316,8 +381,8 @@ final class InferRun {
             String url = s.wire().url(endpoint);
             return http.post(url, body, s.timeout()).map(json -> s.wire().answers(url, json, prompts));
         }).subscribe().with(
-                answer -> completions.add(new Answered(batch, estimate, start, answer.value(), answer.endpoint())),
-                error -> completions.add(new Failed(batch, estimate, start, error)));
+                answer -> events.add(new Answered(batch, estimate, start, answer.value(), answer.endpoint())),
+                error -> events.add(new Failed(batch, estimate, start, error)));
     }
 
     private double estimate(List<Pending> batch) {
@@ -328,10 +393,10 @@ final class InferRun {
         return s.pricing().cost(in, s.wire().maxOutputTokens() * batch.size());
     }
 
-    private void drainReady() {
-        Completion done;
-        while ((done = completions.poll()) != null) {
-            handle(done);
+    private void drainEvents() {
+        Event event;
+        while ((event = events.poll()) != null) {
+            handle(event);
         }
     }
 
@@ -342,9 +407,9 @@ final class InferRun {
                 graceDeadline = System.nanoTime() + s.shutdownGrace().toNanos();
             }
             long wait = Math.min(TimeUnit.MILLISECONDS.toNanos(200), Math.max(0, graceDeadline - System.nanoTime()));
-            Completion done = completions.poll(wait, TimeUnit.NANOSECONDS);
-            if (done != null) {
-                handle(done);
+            Event event = events.poll(wait, TimeUnit.NANOSECONDS);
+            if (event != null) {
+                handle(event);
             } else if (System.nanoTime() >= graceDeadline) {
                 LOG.warnf("abandoning %d in-flight requests after the %s shutdown grace; their records are asked again on rerun",
                         inFlight, s.shutdownGrace());
@@ -353,7 +418,16 @@ final class InferRun {
         }
     }
 
-    private void handle(Completion done) {
+    private void handle(Event event) {
+        if (event instanceof LookedUp lookedUp) {
+            settleLookup(lookedUp);
+        } else if (event instanceof Completion done) {
+            settleRequest(done);
+        }
+        out.flush(); // once per event, not per record
+    }
+
+    private void settleRequest(Completion done) {
         inFlight--;
         long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - done.startNanos());
         latencies.add(latencyMs);
@@ -362,7 +436,6 @@ final class InferRun {
         } else if (done instanceof Failed failed) {
             settleFailed(failed, latencyMs);
         }
-        out.flush();
     }
 
     private void settleAnswered(Answered answered, long latencyMs) {

@@ -24,6 +24,23 @@ public class Caches implements StageContext.CacheProvider {
     @Inject
     Instance<ReactiveRedisDataSource> redis;
 
+    /**
+     * Starts connecting to Redis in the background (a PING) while the stage reads its inputs, so
+     * the first lookup does not pay for the connection. Failures are left to the first real use,
+     * which reports them once.
+     */
+    public void connectAhead(SharedConfig shared) {
+        if (!shared.cacheEnabled() || shared.redisUrl().isEmpty()) {
+            return;
+        }
+        try {
+            redis.get().execute("PING").subscribe().with(pong -> {
+            }, failure -> LOG.debugf("early Redis PING failed: %s", failure));
+        } catch (RuntimeException e) {
+            LOG.debugf("early Redis PING failed: %s", e);
+        }
+    }
+
     @Override
     public ResultCache open(String namespace, SharedConfig shared, StageMetrics metrics) {
         if (!shared.cacheEnabled()) {

@@ -40,25 +40,27 @@ public final class RedisResultCache implements ResultCache {
     }
 
     @Override
-    public Map<String, String> getAll(List<String> keys) {
+    public Uni<Map<String, String>> lookup(List<String> keys) {
         if (keys.isEmpty() || !available.get()) {
-            return Map.of();
+            return Uni.createFrom().item(Map.of());
         }
-        try {
-            Map<String, String> values = redis.value(String.class).mget(keys.toArray(String[]::new))
-                    .ifNoItem().after(timeout).fail()
-                    .await().indefinitely();
-            Map<String, String> found = new HashMap<>();
-            values.forEach((k, v) -> {
-                if (v != null) {
-                    found.put(k, v);
-                }
-            });
-            return found;
-        } catch (RuntimeException e) {
-            lost(e);
-            return Map.of();
-        }
+        return redis.value(String.class).mget(keys.toArray(String[]::new))
+                .ifNoItem().after(timeout).fail()
+                .map(RedisResultCache::found)
+                .onFailure().recoverWithItem(e -> {
+                    lost(e);
+                    return Map.of();
+                });
+    }
+
+    private static Map<String, String> found(Map<String, String> values) {
+        Map<String, String> found = new HashMap<>();
+        values.forEach((k, v) -> {
+            if (v != null) {
+                found.put(k, v);
+            }
+        });
+        return found;
     }
 
     @Override

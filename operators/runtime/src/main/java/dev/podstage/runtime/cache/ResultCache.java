@@ -3,14 +3,24 @@ package dev.podstage.runtime.cache;
 import java.util.List;
 import java.util.Map;
 
+import io.smallrye.mutiny.Uni;
+
 /**
  * A cache of answers that cost money or time. Keys come from {@link CacheKeys}; values are JSON
  * text. Implementations never throw: a cache that fails is a cache that misses.
  */
 public interface ResultCache extends AutoCloseable {
 
-    /** Values of the keys found; keys missing from the map were misses. */
-    Map<String, String> getAll(List<String> keys);
+    /**
+     * Values of the keys found, without blocking the caller; keys missing from the map were
+     * misses. Never fails: a lookup that fails yields an empty map.
+     */
+    Uni<Map<String, String>> lookup(List<String> keys);
+
+    /** {@link #lookup}, awaited. */
+    default Map<String, String> getAll(List<String> keys) {
+        return lookup(keys).await().indefinitely();
+    }
 
     void putAll(Map<String, String> entries);
 
@@ -22,8 +32,8 @@ public interface ResultCache extends AutoCloseable {
 
     ResultCache NONE = new ResultCache() {
         @Override
-        public Map<String, String> getAll(List<String> keys) {
-            return Map.of();
+        public Uni<Map<String, String>> lookup(List<String> keys) {
+            return Uni.createFrom().item(Map.of());
         }
 
         @Override

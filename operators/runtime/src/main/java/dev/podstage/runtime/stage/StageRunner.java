@@ -69,6 +69,7 @@ public class StageRunner {
                 Progress progress = new Progress(stage.name())) {
             try {
                 LOG.infof("%s %s starting (%s)", stage.name(), stage.version(), airflow.describe());
+                caches.connectAhead(shared);
                 List<StageInputs.Scan> inputs = job.inputs().stream().map(StageRunner::scanInput).toList();
                 JobIdentity identity = JobIdentity.of(stage.name(), stage.version(), job.answerConfig(),
                         inputs.stream().map(StageInputs.Scan::digest).toList());
