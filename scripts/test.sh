@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test: JUnit unit tests and the stage ITs (the packaged stages as processes, against
-# the LLM simulator and the real Redis and PostgreSQL this script starts).
+# Runs every test: JUnit unit tests, the stage ITs (the packaged stages as processes, against the
+# LLM simulator and the real Redis and PostgreSQL this script starts) and the image tests (every
+# stage image under podman, run as a pod runs it; images/build.sh builds them first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/services.sh start
 eval "$(scripts/services.sh env)"
 . scripts/java-home.sh
 echo "test: $(java -version 2>&1 | head -1)"
-mvn -B -ntp verify "$@"
+# The jars first (install: the image build and its training runs use the simulator jar), then the images.
+mvn -B -ntp -q install -DskipTests
+images/build.sh
+stages=$(cut -d' ' -f1 images/out/digests.txt | sed 's|.*/||; s|:.*||' | paste -sd, -)
+mvn -B -ntp verify -Dpodstage.skip-image-tests=false "-Dpodstage.image-stages=$stages" "$@"

@@ -1,0 +1,63 @@
+# Sourced by images/build.sh: the training run of each stage image. The JVM records which classes a
+# real run loads (and, on JDK 25, method profiles) into the class archive the final image starts
+# with, so the run should look like production: a small real job with the ledger, the cache and
+# the metrics on, as a pod runs it (non-root, read-only root, /airflow/xcom and data volumes).
+
+# run_in_pod IMAGE WORK ARCHIVE_FLAG STAGE_ARGS...: one run of IMAGE as the pod would do it.
+run_in_pod() {
+  local image=$1 work=$2 archive_flag=$3
+  shift 3
+  mkdir -p "$work/data" "$work/xcom" "$work/aot"
+  chmod 0777 "$work/data" "$work/xcom" "$work/aot"
+  eval "$("$REPO/scripts/services.sh" env)"
+  podman run --rm --read-only --network host \
+    -v "$work/data:/data" -v "$work/xcom:/airflow/xcom" -v "$work/aot:/aot" \
+    -e "JAVA_TOOL_OPTIONS=$archive_flag" \
+    -e AIRFLOW_CTX_DAG_ID=podstage_image_training -e AIRFLOW_CTX_TASK_ID=train -e AIRFLOW_CTX_RUN_ID=training \
+    -e "PODSTAGE_REDIS_URL=$PODSTAGE_TEST_REDIS_URL" \
+    -e "PODSTAGE_DB_URL=$PODSTAGE_TEST_DB_URL" -e "PODSTAGE_DB_USER=$PODSTAGE_TEST_DB_USER" \
+    -e "PODSTAGE_DB_PASSWORD=$PODSTAGE_TEST_DB_PASSWORD" \
+    "$image" "$@" >"$work/train.log" 2>&1 || { tail -30 "$work/train.log" >&2; return 1; }
+}
+
+# Records {id, text} for training runs: a different set each time, so nothing comes from the cache.
+training_records() { # training_records COUNT FILE
+  python3 - "$1" "$2" <<'EOF'
+import json, sys, uuid
+words = "invoice shipment refund warranty battery login billing outage latency report contract".split()
+run = uuid.uuid4().hex[:8]
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for i in range(int(sys.argv[1])):
+        text = " ".join(words[(i * 7 + k) % len(words)] for k in range(8 + i % 9))
+        out.write(json.dumps({"id": f"train-{run}-{i}", "text": f"{run} {i}: {text}."}) + "\n")
+EOF
+}
+
+train_infer() { # against the LLM simulator on the host, batched and concurrent
+  local image=$1 work=$2 archive_flag=$3 port sim_pid rc=0
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  java -jar "$REPO/integration-tests/llm-sim/target/llm-sim.jar" --port "$port" --latency-ms 5 >"$work/sim.log" 2>&1 &
+  sim_pid=$!
+  for _ in $(seq 1 100); do grep -q "listening" "$work/sim.log" 2>/dev/null && break; sleep 0.1; done
+  mkdir -p "$work/data"
+  training_records 500 "$work/data/in.jsonl"
+  run_in_pod "$image" "$work" "$archive_flag" --input /data/in.jsonl --output /data/out.jsonl \
+    --endpoint "http://127.0.0.1:$port" --protocol inputs --batch-size 16 --max-in-flight 4 || rc=$?
+  kill "$sim_pid" 2>/dev/null || true
+  wait "$sim_pid" 2>/dev/null || true
+  return "$rc"
+}
+
+# train_stage STAGE IMAGE WORK ARCHIVE_FLAG: the stage's own training run, or --help for a stage
+# that has none yet (start-up classes only).
+train_stage() {
+  local stage=$1
+  shift
+  "$REPO/scripts/services.sh" start >/dev/null
+  if declare -F "train_$stage" >/dev/null; then
+    "train_$stage" "$@"
+  else
+    log "$stage: no training run defined: archiving start-up classes only (--help)"
+    run_in_pod "$1" "$2" "$3" --help
+  fi
+}

@@ -1,0 +1,129 @@
+package dev.podstage.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.podstage.testkit.JsonLines;
+
+/** What every stage image must be: non-root, labelled, fast to start, free of build tools, secrets and tests. */
+class ImageHygieneIT {
+
+    private static final Pattern SECRET = Pattern.compile(
+            "-----BEGIN [A-Z ]*PRIVATE KEY-----|(?i)(api[_-]?key|password|secret)\\s*[=:]\\s*[\"']?[A-Za-z0-9/+_-]{12,}");
+
+    @TempDir
+    Path work;
+
+    static Stream<String> stages() {
+        return Arrays.stream(System.getProperty("podstage.image-stages", "infer").split(",")).map(String::trim)
+                .filter(s -> !s.isEmpty());
+    }
+
+    @ParameterizedTest
+    @MethodSource("stages")
+    void runsAsNonRootWithLabelsAndTheClassArchive(String stage) throws Exception {
+        JsonNode config = inspect(stage).path("Config");
+        assertThat(config.path("User").asText()).isEqualTo("1001");
+        JsonNode labels = config.path("Labels");
+        assertThat(labels.path("org.opencontainers.image.version").asText())
+                .isEqualTo(System.getProperty("podstage.version"));
+        assertThat(labels.path("org.opencontainers.image.revision").asText()).matches("[0-9a-f]{40}|unknown");
+        assertThat(labels.path("org.opencontainers.image.source").asText()).isNotBlank();
+        List<String> entrypoint = new ArrayList<>();
+        config.path("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
+        assertThat(entrypoint).first().isEqualTo("java");
+        assertThat(entrypoint).anyMatch(a -> a.startsWith("-XX:AOTCache=/deployments/") || a.startsWith("-XX:SharedArchiveFile=/deployments/"))
+                .contains("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+        for (JsonNode env : config.path("Env")) {
+            assertThat(env.asText()).doesNotContainIgnoringCase("PASSWORD").doesNotContainIgnoringCase("API_KEY");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stages")
+    void carriesNoBuildToolsNoTestClassesAndNoSecrets(String stage) throws Exception {
+        Podman.Result tools = Podman.run("run", "--rm", "--entrypoint", "sh", StageImage.reference(stage), "-c",
+                "for t in javac jar jlink jdeps mvn gradle gcc cc make git; do command -v $t; done; ls /opt/java/bin");
+        assertThat(tools.stdout()).as("build tools on PATH").doesNotContain("javac", "jlink", "mvn", "gcc", "make", "git")
+                .contains("java");
+
+        Path deployments = copyDeployments(stage);
+        List<String> problems = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(deployments)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".jar")) {
+                    scanJar(file, problems);
+                } else if (Files.size(file) < 1_000_000) {
+                    scanText(file.toString(), Files.readString(file, StandardCharsets.ISO_8859_1), problems);
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    private static void scanJar(Path jar, List<String> problems) throws IOException {
+        if (jar.getFileName().toString().matches(".*-tests?\\.jar|.*(junit|assertj|testkit|llm-sim).*")) {
+            problems.add("test jar " + jar.getFileName());
+        }
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            zip.stream().forEach(entry -> {
+                String name = entry.getName();
+                if (name.startsWith("dev/podstage/") && name.matches(".*(Test|IT)(\\$.*)?\\.class")) {
+                    problems.add("test class " + name + " in " + jar.getFileName());
+                }
+                if (name.endsWith(".properties") || name.endsWith(".yaml") || name.endsWith(".json")) {
+                    try {
+                        scanText(jar.getFileName() + "!" + name,
+                                new String(zip.getInputStream(entry).readAllBytes(), StandardCharsets.ISO_8859_1), problems);
+                    } catch (IOException e) {
+                        problems.add("unreadable " + name + ": " + e);
+                    }
+                }
+            });
+        }
+    }
+
+    private static void scanText(String where, String text, List<String> problems) {
+        var matcher = SECRET.matcher(text);
+        if (matcher.find()) {
+            problems.add("possible secret in " + where + ": " + matcher.group().substring(0, Math.min(30, matcher.group().length())));
+        }
+    }
+
+    private Path copyDeployments(String stage) {
+        String name = "hygiene-" + stage + "-" + ProcessHandle.current().pid();
+        Podman.run("rm", "-f", name);
+        Podman.Result created = Podman.run("create", "--name", name, StageImage.reference(stage));
+        assertThat(created.exitCode()).as(created.stderr()).isZero();
+        try {
+            Podman.Result copied = Podman.run("cp", name + ":/deployments", work.toString());
+            assertThat(copied.exitCode()).as(copied.stderr()).isZero();
+        } finally {
+            Podman.run("rm", "-f", name);
+        }
+        return work.resolve("deployments");
+    }
+
+    private static JsonNode inspect(String stage) throws IOException {
+        Podman.Result result = Podman.run("image", "inspect", StageImage.reference(stage));
+        assertThat(result.exitCode()).as("image %s is built (images/build.sh): %s", stage, result.stderr()).isZero();
+        return JsonLines.MAPPER.readTree(result.stdout()).get(0);
+    }
+}
