@@ -1,0 +1,175 @@
+"""
+### Podstage A/B test: split → infer A and/or B → store → evaluate → human approval → promote
+
+Compares two inference variants (endpoint connection, model, prompt) on the same questions and
+promotes the better one, with a person approving the promotion.
+
+| task | what it does |
+|---|---|
+| `split` | **deterministic split**: hashes the run id (sha256) and picks `a`, `b` or `both` by the weights (Variable `podstage_ab_weights`, else param `weights`; default 45/45/10). The same run id always takes the same branch. Param `force` (`a`, `b`, `both`) overrides it for a demo or a manual side-by-side run |
+| `infer_a`, `infer_b` | the variant(s) the split chose; each answer is tagged with its variant |
+| `store` | **the join**: trigger rule `none_failed_min_one_success`, so it runs after whichever variant(s) ran and is skipped only if none did; upserts the answers into PostgreSQL |
+| `evaluate` | compares every stored answer of variant `a` with variant `b` (quality, then cost, then latency; ties within tolerances), writes an HTML report; XCom: winner and report URI |
+| `approve` | **human approval** (Airflow's HITL ApprovalOperator: "Required actions" in the UI). Reject skips the promotion |
+| `promote` | writes the winner to the Airflow Variable `podstage_ab_winner` (skipped when there is no winner: tie or too few samples) |
+
+**Unattended runs** (`airflow dags test`, the demo, CI) cannot wait for a person: with the run param
+`auto_approve` true (`-c '{"auto_approve": true}'`) or the Variable `podstage_auto_approve` = `true`,
+`approve` records an approval by `podstage-auto-approve` and logs a warning. Both are off by default,
+so a scheduled run always waits for a person.
+
+Variants: params `variant_a` / `variant_b` = `{"conn_id", "model", "prompt_template"}`; an empty
+model uses the connection's. Endpoints and keys stay in the connections. Where it runs:
+`PODSTAGE_EXECUTION`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from airflow.sdk import DAG, Param, Variable, get_current_context, task
+from airflow.sdk.exceptions import AirflowSkipException
+
+from podstage_provider import ab, settings, summary
+from podstage_provider.operators import (
+    EvaluateOperator,
+    InferOperator,
+    PodstageApprovalOperator,
+    StoreOperator,
+)
+
+SETTINGS = settings.current()
+DATA = SETTINGS.data_path("ab_test")
+SAMPLES = SETTINGS.samples_dir_for(__file__)
+WINNER_VARIABLE = "podstage_ab_winner"
+WEIGHTS_VARIABLE = "podstage_ab_weights"
+
+VARIANT_PARAM_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "conn_id": {"type": "string"},
+        "model": {"type": "string"},
+        "prompt_template": {"type": "string"},
+    },
+    "required": ["conn_id"],
+}
+
+with DAG(
+    dag_id="podstage_ab_test",
+    description="Deterministic A/B split between two inference variants, evaluation, approval, promotion",
+    doc_md=__doc__,
+    schedule=None,
+    start_date=datetime(2025, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    tags=["podstage", "ab-test", "llm", "example"],
+    params={
+        "source": Param(f"{SAMPLES}/questions.jsonl", type="string"),
+        "weights": Param(dict(ab.DEFAULT_WEIGHTS), type="object", description="Bucket weights: a, b, both"),
+        "force": Param("", type="string", enum=["", "a", "b", "both"], description="Override the split"),
+        "auto_approve": Param(False, type="boolean", description="Approve without asking (demo/CI only)"),
+        "variant_a": Param(
+            {"conn_id": "podstage_llm", "model": "", "prompt_template": "Answer in one sentence: {text}"},
+            **VARIANT_PARAM_SCHEMA,
+        ),
+        "variant_b": Param(
+            {"conn_id": "podstage_llm", "model": "", "prompt_template": "Answer step by step, briefly: {text}"},
+            **VARIANT_PARAM_SCHEMA,
+        ),
+    },
+) as dag:
+
+    @task.branch
+    def split() -> list[str]:
+        context = get_current_context()
+        params = context["params"]
+        configured = Variable.get(WEIGHTS_VARIABLE, default=None)
+        weights = json.loads(configured) if configured else params["weights"]
+        bucket = params["force"] or ab.choose(context["run_id"], weights)
+        print(f"run {context['run_id']!r} → bucket {bucket!r} (weights {weights}, forced: {bool(params['force'])})")
+        return ab.branches(bucket, "infer_a", "infer_b")
+
+    variants = {}
+    for name in ("a", "b"):
+        variants[name] = InferOperator(
+            task_id=f"infer_{name}",
+            conn_id=f"{{{{ params.variant_{name}.conn_id }}}}",
+            input="{{ params.source }}",
+            output_uri=f"{DATA}/answers-{name}.jsonl",
+            variant=name,
+            options={
+                "model": f"{{{{ params.variant_{name}.model }}}}",
+                "prompt_template": f"{{{{ params.variant_{name}.prompt_template }}}}",
+                "max_tokens": 96,
+            },
+            pool="podstage_llm",
+        )
+
+    store = StoreOperator(
+        task_id="store",
+        input=[variants["a"].output, variants["b"].output],
+        output_uri=f"{DATA}/store-receipt.jsonl",
+        kind="results",
+        trigger_rule="none_failed_min_one_success",
+    )
+    evaluate = EvaluateOperator(
+        task_id="evaluate",
+        variant_a="a",
+        variant_b="b",
+        output_uri=f"{DATA}/report.html",
+    )
+    approve = PodstageApprovalOperator(
+        task_id="approve",
+        subject="Promote variant {{ ti.xcom_pull(task_ids='evaluate')['winner'] }}?",
+        body=(
+            "Evaluation of variant a against variant b: winner "
+            "**{{ ti.xcom_pull(task_ids='evaluate')['winner'] }}**. "
+            "Report: {{ ti.xcom_pull(task_ids='evaluate')['report_uri'] | default('(see evaluate XCom)') }}"
+        ),
+        auto_approve="{{ params.auto_approve or var.value.get('podstage_auto_approve', 'false') }}",
+    )
+
+    @task
+    def promote(result: Any) -> dict[str, Any]:
+        context = get_current_context()
+        winner = (result or {}).get("winner")
+        if winner not in ("a", "b"):
+            raise AirflowSkipException(f"no variant to promote: evaluation says {winner!r}")
+        promoted = {
+            "winner": winner,
+            "variant": context["params"][f"variant_{winner}"],
+            "report_uri": result.get("report_uri"),
+            "run_id": context["run_id"],
+        }
+        Variable.set(WINNER_VARIABLE, json.dumps(promoted, sort_keys=True))
+        return promoted
+
+    @task(trigger_rule="none_failed_min_one_success")
+    def run_summary(answers_a: Any, answers_b: Any, stored: Any, evaluated: Any, promoted: Any) -> dict[str, Any]:
+        context = get_current_context()
+        return summary.record(
+            context["dag"].dag_id,
+            context["run_id"],
+            {
+                # which variants ran (not split's XCom: a branch skips every direct downstream it did not pick)
+                "variants_run": [name for name, value in (("a", answers_a), ("b", answers_b)) if value],
+                "stages": {
+                    "infer_a": summary.stage_totals([answers_a]),
+                    "infer_b": summary.stage_totals([answers_b]),
+                    "store": summary.stage_totals([stored]),
+                    "evaluate": summary.stage_totals([evaluated]),
+                },
+                "winner": (evaluated or {}).get("winner"),
+                "promoted": promoted,
+            },
+        )
+
+    branch = split()
+    branch >> [variants["a"], variants["b"]]
+    promoted = promote(evaluate.output)
+    store >> evaluate >> approve >> promoted
+    run_summary.override(task_id="summary")(
+        variants["a"].output, variants["b"].output, store.output, evaluate.output, promoted
+    )

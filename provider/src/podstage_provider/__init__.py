@@ -1,0 +1,69 @@
+"""Podstage: AI-workflow stages (ingest, preprocess, embed, infer, store, evaluate) as Airflow operators.
+
+The operators run each stage's container image as a Kubernetes pod, or, with the same DAG, as a
+local process or a podman container (``PODSTAGE_EXECUTION``). See :mod:`podstage_provider.operators`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from podstage_provider.version import __version__
+
+__all__ = ["__version__", "get_provider_info"]
+
+
+def get_provider_info() -> dict[str, Any]:
+    """Provider metadata for Airflow's ProvidersManager (entry point ``apache_airflow_provider``)."""
+    return {
+        "package-name": "airflow-provider-podstage",
+        "name": "Podstage",
+        "description": "AI-workflow stages (ingest, preprocess, embed, infer, store, evaluate) as "
+        "KubernetesPodOperator tasks that also run locally as processes or podman containers.",
+        "versions": [__version__],
+        "operators": [
+            {
+                "integration-name": "Podstage",
+                "python-modules": ["podstage_provider.operators.stage", "podstage_provider.operators.approval"],
+            }
+        ],
+        "hooks": [{"integration-name": "Podstage", "python-modules": ["podstage_provider.hooks.inference"]}],
+        "integrations": [
+            {
+                "integration-name": "Podstage",
+                "external-doc-url": "https://github.com/podstage/podstage",
+                "tags": ["software"],
+            }
+        ],
+        "connection-types": [
+            {
+                "connection-type": "podstage_inference",
+                "hook-class-name": "podstage_provider.hooks.inference.InferenceEndpointHook",
+                "hook-name": "Podstage inference endpoint",
+                "conn-fields": {
+                    "endpoints": {
+                        "label": "Endpoints (comma-separated, primary first)",
+                        "schema": {"type": ["string", "null"]},
+                    },
+                    "protocol": {
+                        "label": "Protocol",
+                        "schema": {
+                            "type": ["string", "null"],
+                            "enum": ["openai-chat", "openai-embeddings", "inputs", None],
+                        },
+                    },
+                    "model": {"label": "Model", "schema": {"type": ["string", "null"]}},
+                    "kubernetes_secret": {
+                        "label": "Kubernetes Secret with the API key (name or name:key)",
+                        "schema": {"type": ["string", "null"]},
+                    },
+                },
+                "ui-field-behaviour": {
+                    "hidden-fields": ["login"],
+                    "relabeling": {"host": "Endpoint host", "schema": "Path", "password": "API key"},
+                    "placeholders": {"host": "api.openai.com", "schema": "v1"},
+                },
+            }
+        ],
+        "notifications": ["podstage_provider.notifications.PodstageAlertNotifier"],
+    }

@@ -1,0 +1,36 @@
+"""``PODSTAGE_EXECUTION=local``: the stage's packaged jar as a local process."""
+
+from __future__ import annotations
+
+from podstage_provider.backends.base import Invocation, StageRunner, Workspace
+from podstage_provider.settings import SettingsError
+
+
+class LocalProcessRunner(StageRunner):
+    """``java <jvm flags> -jar operators/<stage>/target/quarkus-app/quarkus-run.jar <the pod's arguments>``.
+
+    The process gets the worker's basic environment (PATH, HOME, JAVA_HOME, ...), the pod's
+    environment and the values the pod would read from Secrets, plus ``PODSTAGE_XCOM_PATH`` and
+    ``PODSTAGE_TERMINATION_LOG_PATH`` pointing into a scratch directory (a pod uses
+    /airflow/xcom/return.json and /dev/termination-log).
+    """
+
+    name = "local"
+
+    def describe(self, invocation: Invocation) -> str:
+        return f"{invocation.stage} as a local process"
+
+    def command(self, invocation: Invocation, workspace: Workspace) -> tuple[list[str], dict[str, str]]:
+        jar = self.settings.jar(invocation.stage)
+        if not jar.is_file():
+            raise SettingsError(
+                f"the {invocation.stage} stage is not built: {jar} is missing (build it with "
+                f"`mvn -pl operators/{invocation.stage} -am package`, or set PODSTAGE_{invocation.stage.upper()}_JAR)"
+            )
+        env = dict(self.settings.host_env)
+        env.update(invocation.env)
+        env.update(invocation.secret_env)
+        env["PODSTAGE_XCOM_PATH"] = str(workspace.xcom_file)
+        env["PODSTAGE_TERMINATION_LOG_PATH"] = str(workspace.termination_log)
+        cmd = [self.settings.java, *self.settings.jvm_flags, "-jar", str(jar), *invocation.arguments]
+        return cmd, env

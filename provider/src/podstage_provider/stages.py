@@ -1,0 +1,41 @@
+"""What the provider knows about each stage: its image name and its pod's resources.
+
+Requests are what a stage needs to make steady progress on the sample sizes the examples use;
+limits leave room for a burst (JIT at start, a large batch) without letting one shard starve a node.
+``embed`` runs an ONNX model in-process (model + runtime ~200 MB, several threads) and gets the most;
+``infer`` waits on the network and gets the least CPU.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    name: str
+    cpu_request: str
+    cpu_limit: str
+    memory_request: str
+    memory_limit: str
+    #: emptyDir size for /tmp (embed unpacks native libraries there).
+    tmp_size: str = "256Mi"
+
+    def resources(self) -> dict[str, dict[str, str]]:
+        return {
+            "requests": {"cpu": self.cpu_request, "memory": self.memory_request},
+            "limits": {"cpu": self.cpu_limit, "memory": self.memory_limit},
+        }
+
+
+STAGES: dict[str, StageSpec] = {
+    spec.name: spec
+    for spec in (
+        StageSpec("ingest", "250m", "1", "384Mi", "768Mi"),
+        StageSpec("preprocess", "500m", "1", "384Mi", "768Mi"),
+        StageSpec("embed", "2", "4", "1536Mi", "3Gi", tmp_size="1Gi"),
+        StageSpec("infer", "250m", "1", "384Mi", "768Mi"),
+        StageSpec("store", "250m", "1", "384Mi", "768Mi"),
+        StageSpec("evaluate", "500m", "1", "512Mi", "1Gi"),
+    )
+}

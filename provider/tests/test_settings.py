@@ -1,0 +1,78 @@
+"""PODSTAGE_* settings: one switch for the backend, validated when the DAG is parsed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from podstage_provider.settings import Settings, SettingsError
+
+
+def test_defaults_are_kubernetes_with_a_data_volume():
+    s = Settings.from_env({"HOME": "/home/u"})
+    assert s.execution == "kubernetes"
+    assert s.data_dir == "/data"
+    assert s.data_pvc == "podstage-data"
+    assert s.image("embed") == "localhost/podstage/embed:0.1.0"
+
+
+def test_local_backends_default_to_a_data_dir_in_the_cache():
+    s = Settings.from_env({"PODSTAGE_EXECUTION": "LOCAL", "HOME": "/home/u"})
+    assert s.execution == "local"
+    assert s.data_dir == "/home/u/.cache/podstage/data"
+    assert Settings.from_env({"PODSTAGE_EXECUTION": "podman", "XDG_CACHE_HOME": "/c"}).data_dir == "/c/podstage/data"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PODSTAGE_EXECUTION": "docker"}, "PODSTAGE_EXECUTION='docker' is not a backend"),
+        ({"PODSTAGE_DATA_DIR": "relative/dir"}, "must be an absolute path"),
+        ({"PODSTAGE_METRICS_ENABLED": "maybe"}, "PODSTAGE_METRICS_ENABLED='maybe' is not a boolean"),
+        ({"PODSTAGE_PODMAN_MOUNTS": "rel:rel"}, "must be an absolute path"),
+    ],
+)
+def test_bad_settings_fail_the_parse_naming_the_variable(env, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(env)
+
+
+def test_services_are_forwarded_and_nothing_else():
+    s = Settings.from_env(
+        {
+            "PODSTAGE_REDIS_URL": "redis://r:6379",
+            "PODSTAGE_DB_URL": "postgresql://d:5432/p",
+            "PODSTAGE_DB_PASSWORD": "never-forwarded-as-plain-env",
+            "PODSTAGE_STATSD_HOST": "statsd",
+            "UNRELATED": "x",
+        }
+    )
+    assert s.services == {
+        "PODSTAGE_REDIS_URL": "redis://r:6379",
+        "PODSTAGE_DB_URL": "postgresql://d:5432/p",
+        "PODSTAGE_STATSD_HOST": "statsd",
+    }
+
+
+def test_jar_locations(tmp_path: Path):
+    s = Settings.from_env({"PODSTAGE_HOME": str(tmp_path), "PODSTAGE_EMBED_JAR": "/x/embed.jar"})
+    assert s.jar("infer") == tmp_path / "operators/infer/target/quarkus-app/quarkus-run.jar"
+    assert s.jar("embed") == Path("/x/embed.jar")
+
+
+def test_the_checkout_is_found_from_an_editable_install():
+    s = Settings.from_env({})
+    assert s.home is not None
+    assert (s.home / "operators").is_dir()
+
+
+def test_java_from_java_home_and_jvm_flags():
+    s = Settings.from_env({"JAVA_HOME": "/jdk", "PODSTAGE_JVM_FLAGS": "-Xmx256m -XX:+UseSerialGC"})
+    assert s.java == "/jdk/bin/java"
+    assert s.jvm_flags == ("-Xmx256m", "-XX:+UseSerialGC")
+
+
+def test_samples_dir_next_to_the_dag_or_configured(tmp_path: Path):
+    assert Settings.from_env({}).samples_dir_for(str(tmp_path / "dag.py")) == str(tmp_path / "data")
+    assert Settings.from_env({"PODSTAGE_SAMPLES_DIR": "/data/samples"}).samples_dir_for("/x/dag.py") == "/data/samples"
