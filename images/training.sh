@@ -48,6 +48,20 @@ train_infer() { # against the LLM simulator on the host, batched and concurrent
   return "$rc"
 }
 
+train_ingest() { # records into shards, with the ledger on
+  mkdir -p "$2/data"
+  training_records 300 "$2/data/in.jsonl"
+  run_in_pod "$1" "$2" "$3" --input /data/in.jsonl --output /data/shards --shards 4
+}
+
+train_preprocess() { # HTML stripped, chunked, deduplicated
+  mkdir -p "$2/data"
+  training_records 300 "$2/data/plain.jsonl"
+  sed 's|"text": "\([^"]*\)"|"text": "<p>\1</p> <p>\1</p>"|' "$2/data/plain.jsonl" >"$2/data/in.jsonl"
+  run_in_pod "$1" "$2" "$3" --input /data/in.jsonl --output /data/chunks.jsonl --strip html,markdown --chunk-tokens 16 \
+    --chunk-overlap 4
+}
+
 # train_stage STAGE IMAGE WORK ARCHIVE_FLAG: the stage's own training run, or --help for a stage
 # that has none yet (start-up classes only).
 train_stage() {

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test: JUnit unit tests, the stage ITs (the packaged stages as processes, against the
-# LLM simulator and the real Redis and PostgreSQL this script starts) and the image tests (every
-# stage image under podman, run as a pod runs it; images/build.sh builds them first).
+# Runs every test:
+#   - JUnit unit tests and the stage ITs (the packaged stages as processes, against the LLM
+#     simulator and the real Redis and PostgreSQL this script starts);
+#   - the image tests (every stage image under podman, run as a pod runs it; built first by
+#     images/build.sh from Debian packages, nothing pulled);
+#   - the Airflow side with pytest in the pinned Airflow venv (provider, rendered pods, every DAG
+#     imported on every backend, `airflow dags test` end to end on the local and podman backends).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/services.sh start
@@ -13,3 +17,5 @@ mvn -B -ntp -q install -DskipTests
 images/build.sh
 stages=$(cut -d' ' -f1 images/out/digests.txt | sed 's|.*/||; s|:.*||' | paste -sd, -)
 mvn -B -ntp verify -Dpodstage.skip-image-tests=false "-Dpodstage.image-stages=$stages" "$@"
+VENV=$(scripts/airflow-venv.sh)
+"$VENV/bin/python" -m pytest -c provider/pyproject.toml provider/tests integration-tests/airflow
