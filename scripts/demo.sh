@@ -1,22 +1,29 @@
 #!/usr/bin/env bash
-# The main job, until the Airflow side lands: builds the stages, starts Redis, PostgreSQL and the
-# LLM simulator, runs `infer` on a sample file three times and prints what each run did:
-#   1. cold      — batched, concurrent, deduplicated, fault-tolerant calls (the simulator injects 503/429)
-#   2. same job  — the idempotency ledger returns the stored XCom: no work, no cost
-#   3. new job   — same inputs, another output: every answer comes from the Redis cache
-# Real endpoint: PODSTAGE_DEMO_ENDPOINT=https://… PODSTAGE_DEMO_MODEL=… PODSTAGE_INFER_API_KEY=… scripts/demo.sh
+# The main job: the example workflows end to end through Airflow itself.
+#   builds the stages, starts PostgreSQL, Redis and the LLM simulator, creates the pinned Airflow
+#   venv with the provider, then runs the three example DAGs with `airflow dags test` — twice: the
+#   second pass shows the ledger and the cache at work (skipped work, near-zero cost) — and prints
+#   a summary table: records per stage, cache hits, cost, p95 latency, the A/B winner.
+#
+# Backend: PODSTAGE_EXECUTION=local (default here: each stage as a local process) or podman (the
+# stage images, built first with images/build.sh). On a cluster the same DAGs run as pods.
+# Real endpoint: PODSTAGE_DEMO_ENDPOINT=https://…/v1 PODSTAGE_DEMO_MODEL=… PODSTAGE_INFER_API_KEY=… bash scripts/demo.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 WORK=${PODSTAGE_DEMO_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/podstage/demo}
-RECORDS=${PODSTAGE_DEMO_RECORDS:-2000}
-mkdir -p "$WORK"
+rm -rf "$WORK" && mkdir -p "$WORK"
 
 scripts/services.sh start
 eval "$(scripts/services.sh env)"
 . scripts/java-home.sh
 echo "demo: building the stages ($(java -version 2>&1 | head -1))"
 mvn -B -ntp -q install -DskipTests
+export PODSTAGE_EXECUTION=${PODSTAGE_EXECUTION:-local}
+if [ "$PODSTAGE_EXECUTION" = podman ]; then
+  images/build.sh >/dev/null
+fi
+VENV=$(scripts/airflow-venv.sh)
 
 SIM_PID=
 cleanup() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null || true; }
@@ -29,66 +36,66 @@ if [ -n "${PODSTAGE_DEMO_ENDPOINT:-}" ]; then
   echo "demo: real endpoint $ENDPOINT, model $MODEL"
 else
   java -jar integration-tests/llm-sim/target/llm-sim.jar --port 0 --latency-ms 40 --jitter-ms 20 \
-    --failure-rate 0.03 --failure-types 503,429 --retry-after-s 1 > "$WORK/sim.log" 2>&1 &
+    --failure-rate 0.03 --failure-types 503,429 --retry-after-s 1 >"$WORK/sim.log" 2>&1 &
   SIM_PID=$!
   for _ in $(seq 1 100); do grep -q "listening on" "$WORK/sim.log" 2>/dev/null && break; sleep 0.1; done
   ENDPOINT=$(grep -o 'http://[^ ]*' "$WORK/sim.log" | head -1)
   [ -n "$ENDPOINT" ] || { echo "demo: the simulator did not start"; cat "$WORK/sim.log"; exit 1; }
+  ENDPOINT=$ENDPOINT/v1
   MODEL=sim-chat-small
   PROTOCOL=openai-chat
   echo "demo: LLM simulator at $ENDPOINT (40±20 ms, 3% of requests fail with 503/429)"
 fi
 
-# Sample: questions with ~10% duplicates and one malformed line, deterministic.
-python3 - "$WORK/questions.jsonl" "$RECORDS" <<'PY'
-import json, sys
-path, n = sys.argv[1], int(sys.argv[2])
-topics = ["retries", "caching", "sharding", "idempotency", "batching", "failover", "budgets", "metrics"]
-with open(path, "w") as f:
-    for i in range(n):
-        q = i if i % 10 else i // 10  # every tenth question repeats an earlier one
-        f.write(json.dumps({"id": f"q{i:05d}", "text": f"Explain {topics[q % len(topics)]} in AI workflows, case {q}."}) + "\n")
-    f.write("{this line is not JSON}\n")
-PY
+export AIRFLOW_HOME=$WORK/airflow AIRFLOW__CORE__DAGS_FOLDER=$ROOT/dags AIRFLOW__CORE__LOAD_EXAMPLES=False
+export PODSTAGE_DATA_DIR=$WORK/data PODSTAGE_SUMMARY_DIR=$WORK/summaries
+export PODSTAGE_REDIS_URL=$PODSTAGE_TEST_REDIS_URL PODSTAGE_DB_URL=$PODSTAGE_TEST_DB_URL \
+  PODSTAGE_DB_USER=$PODSTAGE_TEST_DB_USER PODSTAGE_DB_PASSWORD=$PODSTAGE_TEST_DB_PASSWORD
+AIRFLOW_CONN_PODSTAGE_LLM=$(python3 -c '
+import json, os, sys
+print(json.dumps({"conn_type": "podstage_inference", "password": os.environ.get("PODSTAGE_INFER_API_KEY", ""),
+                  "extra": {"endpoints": [sys.argv[1]], "protocol": sys.argv[3], "model": sys.argv[2],
+                            "price_input_per_1k": 0.00015, "price_output_per_1k": 0.0006}}))' "$ENDPOINT" "$MODEL" "$PROTOCOL")
+export AIRFLOW_CONN_PODSTAGE_LLM
+mkdir -p "$PODSTAGE_DATA_DIR" "$PODSTAGE_SUMMARY_DIR"
+"$VENV/bin/airflow" db migrate >"$WORK/airflow-db.log" 2>&1 || { tail -20 "$WORK/airflow-db.log"; exit 1; }
+"$VENV/bin/airflow" pools import airflow-config/pools.json >/dev/null
 
-run() { # run <label> <output>
-  local label=$1 out=$2
-  set +e
-  PODSTAGE_XCOM_PATH="$WORK/$label.xcom.json" PODSTAGE_REDIS_URL=$PODSTAGE_TEST_REDIS_URL \
-  PODSTAGE_DB_URL=$PODSTAGE_TEST_DB_URL PODSTAGE_DB_USER=$PODSTAGE_TEST_DB_USER \
-  PODSTAGE_DB_PASSWORD=$PODSTAGE_TEST_DB_PASSWORD PODSTAGE_METRICS_ENABLED=false \
-  java -jar operators/infer/target/quarkus-app/quarkus-run.jar \
-    --input "$WORK/questions.jsonl" --output "$out" --endpoint "$ENDPOINT" --model "$MODEL" \
-    --protocol "$PROTOCOL" --max-in-flight 32 --max-tokens 64 \
-    --price-input-per-1k 0.00015 --price-output-per-1k 0.0006 --max-cost-usd 5 \
-    --progress-interval 2s > "$WORK/$label.log" 2>&1
-  local code=$?
-  set -e
-  echo "demo: run '$label' exited $code (log: $WORK/$label.log)"
-  [ "$code" -eq 0 ] || { tail -20 "$WORK/$label.log"; exit "$code"; }
+dag() { # dag PASS DAG_ID [airflow dags test args...]
+  local pass=$1 dag_id=$2 log
+  shift 2
+  log=$WORK/$dag_id.pass$pass.log
+  echo "demo: pass $pass: airflow dags test $dag_id $*"
+  if ! "$VENV/bin/airflow" dags test "$dag_id" "$@" >"$log" 2>&1; then
+    tail -40 "$log"
+    echo "demo: $dag_id failed (log: $log)"
+    exit 1
+  fi
+  cp "$PODSTAGE_SUMMARY_DIR/$dag_id.json" "$WORK/summary-$dag_id.pass$pass.json"
 }
 
-rm -f "$WORK"/*.xcom.json
-run cold "$WORK/answers.jsonl"
-run ledger "$WORK/answers.jsonl"
-rm -f "$WORK/answers-copy.jsonl"
-run cache "$WORK/answers-copy.jsonl"
+for pass in 1 2; do
+  dag "$pass" podstage_rag_ingest
+  dag "$pass" podstage_llm_batch
+  dag "$pass" podstage_ab_test -c '{"force": "both", "auto_approve": true}'
+done
 
 python3 - "$WORK" <<'PY'
-import json, sys, pathlib
-work = pathlib.Path(sys.argv[1])
-rows = []
-for label, what in [("cold", "first run"), ("ledger", "same job again"), ("cache", "same inputs, new job")]:
-    x = json.loads((work / f"{label}.xcom.json").read_text())
-    m = x["metrics"]
-    rows.append([what, x["status"], x["records_in"], x["records_out"], x["rejects"], m.get("requests", 0),
-                 m.get("retries", 0), m.get("cache_hits", 0), m.get("deduplicated", 0),
-                 f'${m.get("cost_usd", 0):.4f}', m.get("latency_p95_ms", 0), m.get("duration_ms", 0)])
-head = ["run", "status", "in", "out", "rejects", "requests", "retries", "cache hits", "deduped", "cost", "p95 ms", "stage ms"]
-widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
-line = lambda r: "  ".join(str(v).rjust(w) for v, w in zip(r, widths))
+import json, sys
+from pathlib import Path
+
+work = Path(sys.argv[1])
 print()
-print(line(head)); print(line(["-" * w for w in widths]))
-for r in rows: print(line(r))
-print(f"\noutputs: {work}/answers.jsonl, rejects: {work}/answers.jsonl.rejects.jsonl")
+print(f"{'dag / stage':34} {'pass':>4} {'in':>6} {'out':>6} {'done before':>11} {'cache hits':>10} {'cost $':>10} {'p95 ms':>7}")
+for dag_id in ("podstage_rag_ingest", "podstage_llm_batch", "podstage_ab_test"):
+    for p in (1, 2):
+        summary = json.loads((work / f"summary-{dag_id}.pass{p}.json").read_text())
+        for stage, t in (summary.get("stages") or {}).items():
+            print(f"{dag_id + ' / ' + stage:34} {p:>4} {t.get('records_in', 0):>6} {t.get('records_out', 0):>6} "
+                  f"{t.get('already_done', 0):>11} {t.get('cache_hits', 0):>10} {t.get('cost_usd', 0):>10.6f} "
+                  f"{t.get('latency_p95_ms', 0):>7.0f}")
+ab = json.loads((work / "summary-podstage_ab_test.pass2.json").read_text())
+print()
+print(f"A/B winner: {ab.get('winner')} (promoted: {ab.get('promoted')})")
+print(f"Work, logs and summaries: {work}")
 PY
