@@ -1,0 +1,16 @@
+package dev.podstage.embed;
+
+import java.nio.file.Path;
+
+import dev.podstage.embedding.EncoderSettings;
+
+/** The validated configuration of one {@code embed} run. */
+record EmbedSettings(
+        Path input,
+        Path output,
+        String textField,
+        int batchSize,
+        int threads,
+        EncoderSettings encoder,
+        String variant) {
+}

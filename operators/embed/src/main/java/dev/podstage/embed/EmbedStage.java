@@ -1,0 +1,97 @@
+package dev.podstage.embed;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.podstage.embedding.Device;
+import dev.podstage.embedding.EncoderSettings;
+import dev.podstage.embedding.SentenceEncoder;
+import dev.podstage.runtime.config.Checks;
+import dev.podstage.runtime.config.ConfigProblem;
+import dev.podstage.runtime.config.SharedConfig;
+import dev.podstage.runtime.io.DataUri;
+import dev.podstage.runtime.stage.Stage;
+import dev.podstage.runtime.stage.StageJob;
+import io.smallrye.config.SmallRyeConfig;
+
+/** The {@code embed} stage: validates its configuration into an {@link EmbedJob}. */
+@ApplicationScoped
+public class EmbedStage implements Stage {
+
+    /** Bump when the output for the same input and configuration changes. */
+    static final String VERSION = "1";
+
+    static final int MAX_BATCH_SIZE = 1024;
+
+    private static final Logger LOG = Logger.getLogger(EmbedStage.class);
+
+    @Override
+    public String name() {
+        return "embed";
+    }
+
+    @Override
+    public String version() {
+        return VERSION;
+    }
+
+    @Override
+    public StageJob prepare(SmallRyeConfig config, SharedConfig shared) {
+        EmbedConfig c = config.getConfigMapping(EmbedConfig.class, EmbedConfig.PREFIX);
+        String p = EmbedConfig.PREFIX + ".";
+        if (c.textField().isBlank()) {
+            throw new ConfigProblem(p + "text-field", c.textField(), "a record field name, e.g. text");
+        }
+        int batchSize = Checks.positive(p + "batch-size", c.batchSize());
+        if (batchSize > MAX_BATCH_SIZE) {
+            throw new ConfigProblem(p + "batch-size", batchSize, "an integer from 1 to " + MAX_BATCH_SIZE);
+        }
+        c.threads().ifPresent(v -> Checks.positive(p + "threads", v));
+        c.intraOpThreads().ifPresent(v -> Checks.positive(p + "intra-op-threads", v));
+        if (!c.device().supportedByRuntime()) {
+            throw new ConfigProblem(p + "device", c.device().name().toLowerCase(java.util.Locale.ROOT),
+                    "cpu — this build's ONNX Runtime has no CUDA provider; cuda needs the image built with -Pgpu"
+                            + " (onnxruntime_gpu) on a node with an NVIDIA GPU");
+        }
+        ThreadBudget budget = ThreadBudget.of(Runtime.getRuntime().availableProcessors(),
+                c.threads().isPresent() ? c.threads().getAsInt() : null,
+                c.intraOpThreads().isPresent() ? c.intraOpThreads().getAsInt() : null);
+        if (budget.oversubscribed() && c.device() == Device.CPU) {
+            LOG.warnf("%d threads x %d intra-op threads on %d cores: batches will compete for the CPU", budget.workers(),
+                    budget.intraOpThreads(), budget.cores());
+        }
+        Path workDir = c.workDir().map(d -> Path.of(d)).orElse(EncoderSettings.defaults().workDir());
+
+        List<String> inputs = Checks.requiredList("podstage.input", shared.input(), "one input URI (--input)");
+        if (inputs.size() != 1) {
+            throw new ConfigProblem("podstage.input", String.join(",", inputs), "exactly one input URI for embed");
+        }
+        Path input = DataUri.toPath("podstage.input", inputs.get(0));
+        Path output = DataUri.toPath("podstage.output", Checks.required("podstage.output", shared.output(),
+                "an output URI (--output)"));
+        if (input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+            throw new ConfigProblem("podstage.output", shared.output().get(), "a file other than the input");
+        }
+        EmbedSettings settings = new EmbedSettings(input, output, c.textField(), batchSize, budget.workers(),
+                new EncoderSettings(c.device(), budget.intraOpThreads(), workDir), shared.variant().orElse(null));
+        return new EmbedJob(settings, answerConfig(settings));
+    }
+
+    /** What determines the vectors: the model and what is read, not how many threads or which device compute them. */
+    private static Map<String, Object> answerConfig(EmbedSettings s) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("model", SentenceEncoder.MODEL_NAME);
+        config.put("dim", SentenceEncoder.DIMENSION);
+        config.put("max_tokens", SentenceEncoder.MAX_TOKENS);
+        config.put("text_field", s.textField());
+        config.put("output", DataUri.toUri(s.output()));
+        config.put("variant", s.variant());
+        return config;
+    }
+}
