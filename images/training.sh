@@ -62,6 +62,12 @@ train_preprocess() { # HTML stripped, chunked, deduplicated
     --chunk-overlap 4
 }
 
+train_embed() { # the model loaded and a few batches encoded (cache on)
+  mkdir -p "$2/data"
+  training_records 128 "$2/data/in.jsonl"
+  run_in_pod "$1" "$2" "$3" --input /data/in.jsonl --output /data/vectors.jsonl --batch-size 16
+}
+
 # train_stage STAGE IMAGE WORK ARCHIVE_FLAG: the stage's own training run, or --help for a stage
 # that has none yet (start-up classes only).
 train_stage() {
