@@ -1,0 +1,125 @@
+package dev.podstage.evaluate;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.podstage.testkit.Services;
+import dev.podstage.testkit.StageProcess;
+
+/**
+ * Each test class reads and writes a PostgreSQL schema of its own (reached through
+ * {@code ?search_path=}), seeded with rows shaped like the store stage's {@code podstage_results};
+ * each test uses variant names of its own.
+ */
+abstract class EvaluateTestBase {
+
+    /** The store stage's podstage_results (schema version 1), as this fixture's rows need it. */
+    private static final String RESULTS_DDL = """
+            CREATE TABLE podstage_results (
+                id text NOT NULL, variant text NOT NULL, model text NOT NULL, output jsonb, error text,
+                input_tokens bigint, output_tokens bigint, cost_usd double precision, latency_ms bigint, endpoint text,
+                cached boolean NOT NULL DEFAULT false, deduplicated boolean NOT NULL DEFAULT false,
+                dag_id text, run_id text, task_id text, job_key text,
+                created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (id, variant, model))""";
+
+    static String schema;
+
+    @TempDir
+    Path dir;
+
+    final String tag = UUID.randomUUID().toString().substring(0, 8);
+    final String a = "a-" + tag;
+    final String b = "b-" + tag;
+
+    @BeforeAll
+    static void createSchema() throws SQLException {
+        schema = "evaluate_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+        try (Connection c = Services.jdbc(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+            s.execute("SET search_path TO " + schema);
+            s.execute(RESULTS_DDL);
+        }
+    }
+
+    @AfterAll
+    static void dropSchema() throws SQLException {
+        try (Connection c = Services.jdbc(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
+    static String dbUrl() {
+        return Services.dbUrl() + "?search_path=" + schema;
+    }
+
+    Path report() {
+        return dir.resolve("report.html");
+    }
+
+    StageProcess evaluate(String... args) {
+        return StageProcess.of(dir).withLedger().env("PODSTAGE_DB_URL", dbUrl())
+                .args("--variant-a", a, "--variant-b", b, "--output", report().toString()).args(args);
+    }
+
+    /** One stored result; {@code error} non-null makes it an error row without output. */
+    record Result(String id, String variant, String output, String error, double cost, long latency, boolean cached,
+            String runId) {
+    }
+
+    static Result answer(String id, String variant, String output, double cost, long latency) {
+        return new Result(id, variant, output, null, cost, latency, false, "run-1");
+    }
+
+    static void insert(List<Result> results) throws SQLException {
+        try (Connection c = Services.jdbc()) {
+            c.setSchema(schema);
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO podstage_results (id, variant, model, output, error,"
+                    + " input_tokens, output_tokens, cost_usd, latency_ms, endpoint, cached, run_id)"
+                    + " VALUES (?, ?, 'gpt-test', to_jsonb(CAST(? AS text)), ?, 10, 5, ?, ?, 'http://e', ?, ?)")) {
+                for (Result r : results) {
+                    s.setString(1, r.id());
+                    s.setString(2, r.variant());
+                    s.setString(3, r.output());
+                    s.setString(4, r.error());
+                    s.setObject(5, r.error() == null ? r.cost() : null);
+                    s.setObject(6, r.error() == null ? r.latency() : null);
+                    s.setBoolean(7, r.cached());
+                    s.setString(8, r.runId());
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+        }
+    }
+
+    static List<String> strings(String sql, Object... params) throws SQLException {
+        try (Connection c = Services.jdbc()) {
+            c.setSchema(schema);
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    statement.setObject(i + 1, params[i]);
+                }
+                List<String> values = new ArrayList<>();
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        values.add(rs.getString(1));
+                    }
+                }
+                return values;
+            }
+        }
+    }
+}
