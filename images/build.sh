@@ -66,6 +66,7 @@ for stage in "${stages[@]}"; do
   work=$(mktemp -d)
   chmod 0777 "$work"
 
+  podman image exists "$jib_image" || die "$stage: Jib did not load $jib_image into podman (is quarkus-container-image-jib a dependency of operators/$stage?)"
   log "$stage: training run for the class archive"
   archive_name=app.aot
   [ "$(stage_java_feature)" -ge 25 ] || archive_name=app.jsa

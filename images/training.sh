@@ -10,7 +10,7 @@ run_in_pod() {
   mkdir -p "$work/data" "$work/xcom" "$work/aot"
   chmod 0777 "$work/data" "$work/xcom" "$work/aot"
   eval "$("$REPO/scripts/services.sh" env)"
-  podman run --rm --read-only --network host \
+  podman run --rm --read-only --network host --pull never \
     -v "$work/data:/data" -v "$work/xcom:/airflow/xcom" -v "$work/aot:/aot" \
     -e "JAVA_TOOL_OPTIONS=$archive_flag" \
     -e AIRFLOW_CTX_DAG_ID=podstage_image_training -e AIRFLOW_CTX_TASK_ID=train -e AIRFLOW_CTX_RUN_ID=training \
