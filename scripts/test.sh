@@ -16,6 +16,6 @@ echo "test: $(java -version 2>&1 | head -1)"
 mvn -B -ntp -q install -DskipTests
 images/build.sh
 stages=$(cut -d' ' -f1 images/out/digests.txt | sed 's|.*/||; s|:.*||' | paste -sd, -)
-mvn -B -ntp verify -Dpodstage.skip-image-tests=false "-Dpodstage.image-stages=$stages" "$@"
+mvn -B -ntp verify -DimageTests.skip=false "-DimageTests.stages=$stages" "$@"
 VENV=$(scripts/airflow-venv.sh)
 "$VENV/bin/python" -m pytest -c provider/pyproject.toml provider/tests integration-tests/airflow
