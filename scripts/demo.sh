@@ -49,7 +49,10 @@ fi
 
 export AIRFLOW_HOME=$WORK/airflow AIRFLOW__CORE__DAGS_FOLDER=$ROOT/dags AIRFLOW__CORE__LOAD_EXAMPLES=False
 export PODSTAGE_DATA_DIR=$WORK/data PODSTAGE_SUMMARY_DIR=$WORK/summaries
-export PODSTAGE_REDIS_URL=$PODSTAGE_TEST_REDIS_URL PODSTAGE_DB_URL=$PODSTAGE_TEST_DB_URL \
+# The demo's own Redis database, emptied first: pass 1 is cold (it pays), pass 2 is answered by the ledger and the cache.
+export PODSTAGE_REDIS_URL=${PODSTAGE_TEST_REDIS_URL%/}/2
+redis-cli -u "$PODSTAGE_REDIS_URL" FLUSHDB >/dev/null
+export PODSTAGE_DB_URL=$PODSTAGE_TEST_DB_URL \
   PODSTAGE_DB_USER=$PODSTAGE_TEST_DB_USER PODSTAGE_DB_PASSWORD=$PODSTAGE_TEST_DB_PASSWORD
 AIRFLOW_CONN_PODSTAGE_LLM=$(python3 -c '
 import json, os, sys
