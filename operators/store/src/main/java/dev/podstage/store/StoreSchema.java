@@ -1,5 +1,7 @@
 package dev.podstage.store;
 
+import dev.podstage.runtime.ledger.SchemaMigrator;
+
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,7 @@
 package dev.podstage.store;
 
+import dev.podstage.runtime.ledger.SchemaMigrator;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

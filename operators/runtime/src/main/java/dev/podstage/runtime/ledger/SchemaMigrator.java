@@ -1,4 +1,4 @@
-package dev.podstage.evaluate;
+package dev.podstage.runtime.ledger;
 
 import java.util.List;
 
@@ -14,17 +14,15 @@ import io.smallrye.mutiny.Uni;
  * once — concurrent {@code CREATE TABLE IF NOT EXISTS} can still collide in PostgreSQL's catalog),
  * reads the component's row of {@code podstage_schema}, runs the migrations above it and records
  * the new version. A schema newer than the program is refused rather than written into.
- *
- * <p>Generic: it belongs next to {@code LedgerSchema} in the runtime; until it moves, store and evaluate
- * each carry this copy (a stage never reaches into another stage's module).
+
  */
-final class SchemaMigrator {
+public final class SchemaMigrator {
 
     /** The runtime's lock: every podstage schema change serialises on it. */
-    static final long LOCK = 7715001;
+    public static final long LOCK = 7715001;
 
     /** The statements that take a component from {@code version - 1} to {@code version}. */
-    record Migration(int version, List<String> statements) {
+    public record Migration(int version, List<String> statements) {
     }
 
     private static final String SCHEMA_TABLE = """
@@ -36,17 +34,17 @@ final class SchemaMigrator {
     private final String component;
     private final List<Migration> migrations;
 
-    SchemaMigrator(String component, List<Migration> migrations) {
+    public SchemaMigrator(String component, List<Migration> migrations) {
         this.component = component;
         this.migrations = List.copyOf(migrations);
     }
 
-    int latest() {
+    public int latest() {
         return migrations.isEmpty() ? 0 : migrations.get(migrations.size() - 1).version();
     }
 
     /** The version the database is at afterwards. */
-    Uni<Integer> migrate(Mutiny.SessionFactory factory) {
+    public Uni<Integer> migrate(Mutiny.SessionFactory factory) {
         return factory.withTransaction(session -> session
                 .createNativeQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(" + LOCK + ")) AS lock").getResultList()
                 .flatMap(locked -> session.createNativeQuery(SCHEMA_TABLE).executeUpdate())
