@@ -6,7 +6,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /** {@code /health} and {@code /admin/*}: observe and steer the simulator over HTTP. Not counted in the stats. */
@@ -84,6 +86,7 @@ final class AdminApi {
                 case "failureTypes" -> target.failureTypes(strings(knob, value));
                 case "retryAfterSeconds" -> target.retryAfterSeconds(number(knob, value).intValue());
                 case "requiredApiKey" -> target.requiredApiKey((String) value);
+                case "modelProfiles" -> target.modelProfiles(profiles(knob, value));
                 case "port", "host" -> throw new IllegalArgumentException(knob + " is fixed once the simulator listens");
                 default -> throw new IllegalArgumentException("unknown knob '" + knob + "'");
             }
@@ -95,6 +98,21 @@ final class AdminApi {
             return n;
         }
         throw new IllegalArgumentException(knob + " must be a number");
+    }
+
+    /** {@code {"model": "latency_ms:120,quality:0.9,reasoning_tokens:48", ...}}, like --model-profile. */
+    private static Map<String, ModelProfile> profiles(String knob, Object value) {
+        if (!(value instanceof JsonObject specs)) {
+            throw new IllegalArgumentException(knob + " must be an object of model name to profile spec");
+        }
+        Map<String, ModelProfile> profiles = new LinkedHashMap<>();
+        for (String model : specs.fieldNames()) {
+            if (!(specs.getValue(model) instanceof String spec)) {
+                throw new IllegalArgumentException(knob + "." + model + " must be a spec string");
+            }
+            profiles.put(model, ModelProfile.parse(spec));
+        }
+        return profiles;
     }
 
     /** A JSON array of strings or one comma-separated string, like the command line's. */
@@ -130,8 +148,16 @@ final class AdminApi {
                 .put("failureRate", config.failureRate())
                 .put("failureTypes", new JsonArray(config.failureTypes()))
                 .put("retryAfterSeconds", config.retryAfterSeconds())
+                .put("modelProfiles", profilesJson())
+                .put("answers", config.answers().size())
                 // Whether a key is required, never the key itself.
                 .put("apiKeyRequired", config.requiredApiKey() != null);
+    }
+
+    private JsonObject profilesJson() {
+        JsonObject profiles = new JsonObject();
+        config.modelProfiles().forEach((model, profile) -> profiles.put(model, profile.spec()));
+        return profiles;
     }
 
     private static JsonObject statsJson(SimStats s) {

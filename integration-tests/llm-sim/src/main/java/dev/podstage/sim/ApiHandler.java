@@ -157,7 +157,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
 
         private void start() {
             stats.enter();
-            long latency = config.latencyMs() + config.perTokenMs() * reply.maxOutputTokens()
+            long latency = reply.latencyMs() + config.perTokenMs() * reply.maxOutputTokens()
                     + dice.upTo(config.jitterMs());
             // The configured latency is the server's response time, so the work done on arrival counts toward it.
             long delay = latency - Math.round(processingNanos / 1e6);

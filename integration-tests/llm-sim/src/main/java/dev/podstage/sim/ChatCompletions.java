@@ -42,8 +42,15 @@ final class ChatCompletions implements Protocol {
         // max_completion_tokens is the newer name of the same cap.
         int cap = JsonRequests.positiveInt(request, "max_completion_tokens",
                 JsonRequests.positiveInt(request, "max_tokens", Integer.MAX_VALUE));
-        int outputTokens = Math.min(config.outputTokens(), cap);
-        String text = Synth.text(model, lastUser != null ? lastUser : last, outputTokens);
+        Generation generation = Generation.of(config, model, lastUser != null ? lastUser : last, cap);
+        JsonObject usage = new JsonObject()
+                .put("prompt_tokens", promptTokens)
+                .put("completion_tokens", generation.billedTokens())
+                .put("total_tokens", promptTokens + generation.billedTokens());
+        if (generation.reasoningTokens() > 0) {
+            usage.put("completion_tokens_details",
+                    new JsonObject().put("reasoning_tokens", generation.reasoningTokens()));
+        }
 
         JsonObject response = new JsonObject()
                 .put("id", "chatcmpl-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()))
@@ -52,13 +59,11 @@ final class ChatCompletions implements Protocol {
                 .put("model", model)
                 .put("choices", new JsonArray().add(new JsonObject()
                         .put("index", 0)
-                        .put("message", new JsonObject().put("role", "assistant").put("content", text))
+                        .put("message", new JsonObject().put("role", "assistant").put("content", generation.text()))
                         .put("finish_reason", "stop")))
-                .put("usage", new JsonObject()
-                        .put("prompt_tokens", promptTokens)
-                        .put("completion_tokens", outputTokens)
-                        .put("total_tokens", promptTokens + outputTokens));
-        return new Reply(response.encode(), 1, promptTokens, outputTokens, outputTokens);
+                .put("usage", usage);
+        return new Reply(response.encode(), 1, promptTokens, generation.billedTokens(), generation.billedTokens(),
+                config.latencyMs(model));
     }
 
     /** A string, or OpenAI's array of content parts whose text parts are concatenated; null (tool calls) is empty. */

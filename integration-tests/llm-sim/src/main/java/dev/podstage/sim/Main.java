@@ -1,5 +1,7 @@
 package dev.podstage.sim;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 
 /** Runs the simulator as a process: {@code java -jar llm-sim.jar --port 8089 --latency-ms 50}. */
@@ -20,6 +22,11 @@ public final class Main {
               --failure-types LIST  comma-separated: HTTP statuses, hang, malformed, reset (default 503)
               --retry-after-s N     Retry-After header of 429 and 503 (default 1)
               --api-key-env VAR     require "Authorization: Bearer <key>", the key read from env var VAR
+              --model-profile NAME=latency_ms:N,quality:X,reasoning_tokens:N
+                                    how requests for model NAME behave (repeatable): base latency (default
+                                    --latency-ms), the share 0.0-1.0 of --answers questions it answers with
+                                    the reference (default 0), hidden completion tokens it bills (default 0)
+              --answers FILE        JSON Lines {text, reference}: questions the profiled models may know
               --help                show this help
             Admin API: GET /admin/stats, POST /admin/reset, POST /admin/config, POST /admin/fail, GET /health
             """;
@@ -37,7 +44,7 @@ public final class Main {
         SimConfig config;
         try {
             config = parse(args, System::getenv);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | UncheckedIOException e) {
             System.err.println("llm-sim: " + e.getMessage());
             System.err.print(USAGE);
             System.exit(2);
@@ -95,6 +102,11 @@ public final class Main {
             case "--failure-rate" -> config.failureRate(Double.parseDouble(value));
             case "--failure-types" -> config.failureTypes(value.split(","));
             case "--retry-after-s" -> config.retryAfterSeconds(Integer.parseInt(value));
+            case "--model-profile" -> {
+                var profile = ModelProfile.parseNamed(value);
+                config.modelProfile(profile.getKey(), profile.getValue());
+            }
+            case "--answers" -> config.answers(Answers.read(Path.of(value)));
             case "--api-key-env" -> {
                 // Only the variable's name ever appears in messages, never its value.
                 String key = env.apply(value);

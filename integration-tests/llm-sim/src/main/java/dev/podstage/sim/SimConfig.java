@@ -1,7 +1,9 @@
 package dev.podstage.sim;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The simulator's knobs. Every field is volatile and every setter validates and stores a single value,
@@ -23,6 +25,8 @@ public final class SimConfig {
     private volatile List<String> failureTypes = List.of("503");
     private volatile int retryAfterSeconds = 1;
     private volatile String requiredApiKey;
+    private volatile Map<String, ModelProfile> modelProfiles = Map.of();
+    private volatile Answers answers = Answers.NONE;
 
     private SimConfig() {
     }
@@ -122,6 +126,34 @@ public final class SimConfig {
         return this;
     }
 
+    /** How requests naming {@code model} behave (latency, quality, reasoning tokens); replaces its earlier profile. */
+    public SimConfig modelProfile(String model, ModelProfile profile) {
+        if (model == null || model.isBlank()) {
+            throw new IllegalArgumentException("a model profile needs a model name");
+        }
+        Map<String, ModelProfile> profiles = new LinkedHashMap<>(modelProfiles);
+        profiles.put(model, profile);
+        this.modelProfiles = Map.copyOf(profiles);
+        return this;
+    }
+
+    /** Replaces every model profile. */
+    public SimConfig modelProfiles(Map<String, ModelProfile> profiles) {
+        profiles.keySet().forEach(model -> {
+            if (model.isBlank()) {
+                throw new IllegalArgumentException("a model profile needs a model name");
+            }
+        });
+        this.modelProfiles = Map.copyOf(profiles);
+        return this;
+    }
+
+    /** The questions models with a profile of quality above 0 may answer with the reference. */
+    public SimConfig answers(Answers answers) {
+        this.answers = answers == null ? Answers.NONE : answers;
+        return this;
+    }
+
     public String host() {
         return host;
     }
@@ -172,6 +204,25 @@ public final class SimConfig {
 
     public String requiredApiKey() {
         return requiredApiKey;
+    }
+
+    public Map<String, ModelProfile> modelProfiles() {
+        return modelProfiles;
+    }
+
+    /** The profile of {@code model}, {@link ModelProfile#DEFAULT} when it has none. */
+    public ModelProfile profile(String model) {
+        return modelProfiles.getOrDefault(model, ModelProfile.DEFAULT);
+    }
+
+    /** Base latency of a request for {@code model}: its profile's, else {@link #latencyMs()}. */
+    public long latencyMs(String model) {
+        Long latency = profile(model).latencyMs();
+        return latency != null ? latency : latencyMs;
+    }
+
+    public Answers answers() {
+        return answers;
     }
 
     private static long notNegative(String knob, long value) {

@@ -36,6 +36,14 @@ final class Synth {
         return text.toString();
     }
 
+    /** {@code text} cut to at most {@code maxTokens} tokens (4 code points each), as a length cap cuts an answer. */
+    static String truncate(String text, int maxTokens) {
+        if (tokens(text) <= maxTokens) {
+            return text;
+        }
+        return text.substring(0, text.offsetByCodePoints(0, maxTokens * 4));
+    }
+
     /** A unit-length vector of Gaussian components. */
     static float[] embedding(String model, String text, int dim) {
         Random random = seeded(model, text);

@@ -28,22 +28,25 @@ final class TgiGenerate implements Protocol {
         }
         int cap = parameters == null ? Integer.MAX_VALUE
                 : JsonRequests.positiveInt((JsonObject) parameters, "max_new_tokens", Integer.MAX_VALUE);
-        int outputTokens = Math.min(config.outputTokens(), cap);
-
         long promptTokens = 0;
+        long completionTokens = 0;
+        int longest = 0;
         JsonArray results = new JsonArray();
         for (String input : inputs) {
             int inputTokens = Synth.tokens(input);
+            Generation generation = Generation.of(config, model, input, cap);
             promptTokens += inputTokens;
+            completionTokens += generation.billedTokens();
+            longest = Math.max(longest, generation.billedTokens());
             results.add(new JsonObject()
-                    .put("generated_text", Synth.text(model, input, outputTokens))
+                    .put("generated_text", generation.text())
                     .put("details", new JsonObject()
-                            .put("generated_tokens", outputTokens)
+                            .put("generated_tokens", generation.billedTokens())
                             .put("prompt_tokens", inputTokens)));
         }
         String encoded = request.getValue("inputs") instanceof String
                 ? results.getJsonObject(0).encode()
                 : results.encode();
-        return new Reply(encoded, inputs.size(), promptTokens, (long) outputTokens * inputs.size(), outputTokens);
+        return new Reply(encoded, inputs.size(), promptTokens, completionTokens, longest, config.latencyMs(model));
     }
 }

@@ -9,24 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class AdminApiTest {
-
-    static LlmSimulator sim;
-
-    @BeforeAll
-    static void start() {
-        sim = LlmSimulator.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
+class AdminApiTest extends SharedSimulator {
 
     @BeforeEach
     void clean() {
