@@ -8,6 +8,8 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.podstage.runtime.db.Db;
+
 /**
  * {@code podstage_ab_results}: one row per comparison, keyed by what was compared — the results'
  * run ("" = every run), model ("" = every model) and the two variants — upserted, so evaluating

@@ -1,7 +1,5 @@
 package dev.podstage.evaluate;
 
-import dev.podstage.runtime.ledger.SchemaMigrator;
-
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +7,9 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.hibernate.reactive.mutiny.Mutiny;
+
+import dev.podstage.runtime.db.Db;
+import dev.podstage.runtime.ledger.SchemaMigrator;
 
 /** Evaluate's own table, created and versioned by the stage on first use ({@link SchemaMigrator}). */
 @ApplicationScoped

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
+import dev.podstage.runtime.db.Db;
 import dev.podstage.runtime.stage.StageException;
 
 /**

@@ -9,6 +9,8 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.podstage.runtime.db.Db;
+
 /**
  * {@code podstage_runs}: one row per Airflow task instance (dag, run, task, map index) that stored
  * something, with its counts, status and start/finish times. A retried task updates its row.

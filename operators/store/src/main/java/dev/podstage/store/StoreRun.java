@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.podstage.runtime.db.Db;
 import dev.podstage.runtime.io.AtomicFile;
 import dev.podstage.runtime.io.DataUri;
 import dev.podstage.runtime.io.Json;

@@ -1,7 +1,5 @@
 package dev.podstage.store;
 
-import dev.podstage.runtime.ledger.SchemaMigrator;
-
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +10,8 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import dev.podstage.runtime.config.ConfigProblem;
+import dev.podstage.runtime.db.Db;
+import dev.podstage.runtime.ledger.SchemaMigrator;
 
 /**
  * The store's tables, created and versioned by the stage itself on first use ({@link SchemaMigrator}),

@@ -14,6 +14,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.podstage.runtime.db.Db;
 import dev.podstage.runtime.io.Json;
 import io.smallrye.mutiny.Uni;
 

@@ -1,0 +1,55 @@
+package dev.podstage.runtime.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ConnectException;
+
+import org.junit.jupiter.api.Test;
+
+import dev.podstage.runtime.stage.ExitCode;
+import dev.podstage.runtime.stage.StageException;
+import io.vertx.core.VertxException;
+import io.vertx.pgclient.PgException;
+
+class DbTest {
+
+    @Test
+    void lostConnectionsDeadlocksAndShutdownsAreWorthARetry() {
+        assertThat(Db.isTransient(new IllegalStateException("wrapped", new ConnectException("refused")))).isTrue();
+        assertThat(Db.isTransient(new VertxException("Connection is closed"))).isTrue();
+        for (String state : new String[] { "08006", "40001", "40P01", "57P01", "53300" }) {
+            assertThat(Db.isTransient(pg(state))).as(state).isTrue();
+        }
+        assertThat(Db.isTransient(pg("23505"))).isFalse(); // unique violation: retrying changes nothing
+        assertThat(Db.isTransient(new IllegalArgumentException("bad"))).isFalse();
+    }
+
+    @Test
+    void failuresBecomeTheContractsExitCodes() {
+        RuntimeException retry = Db.translate("upserting", new RuntimeException(pg("40P01")));
+        assertThat(retry).isInstanceOf(StageException.class)
+                .hasMessageStartingWith("PostgreSQL failed while upserting: PgException: ")
+                .hasMessageContaining("deadlock detected");
+        assertThat(((StageException) retry).exitCode()).isEqualTo(ExitCode.TRANSIENT);
+
+        StageException own = StageException.inputData("bad row");
+        assertThat(Db.translate("upserting", own)).isSameAs(own);
+
+        assertThat(Db.translate("reading", pg("42P01"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("PostgreSQL failed while reading: PgException:");
+        assertThatThrownBy(() -> Db.translate("reading", new OutOfMemoryError("heap")))
+                .isInstanceOf(OutOfMemoryError.class);
+    }
+
+    @Test
+    void describeNamesTheInnermostCause() {
+        assertThat(Db.describe(new IllegalStateException("outer", new ConnectException("refused"))))
+                .isEqualTo("ConnectException: refused");
+        assertThat(Db.describe(new NullPointerException())).isEqualTo("NullPointerException");
+    }
+
+    private static PgException pg(String state) {
+        return new PgException(state.equals("40P01") ? "deadlock detected" : "failed", "ERROR", state, null);
+    }
+}
