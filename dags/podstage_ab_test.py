@@ -1,26 +1,33 @@
 """
 ### Podstage A/B test: split → infer A and/or B → store → evaluate → human approval → promote
 
-Compares two inference variants (endpoint connection, model, prompt) on the same questions and
-promotes the better one, with a person approving the promotion.
+Compares two inference variants (a connection with its endpoint, model and prices; optionally a
+model override and a prompt) on the same questions and promotes the better one, with a person
+approving the promotion.
 
 | task | what it does |
 |---|---|
 | `split` | **deterministic split**: hashes the run id (sha256) and picks `a`, `b` or `both` by the weights (Variable `podstage_ab_weights`, else param `weights`; default 45/45/10). The same run id always takes the same branch. Param `force` (`a`, `b`, `both`) overrides it for a demo or a manual side-by-side run |
-| `infer_a`, `infer_b` | the variant(s) the split chose; each answer is tagged with its variant |
+| `infer_a`, `infer_b` | the variant(s) the split chose; each answer is tagged with its variant and model |
 | `store` | **the join**: trigger rule `none_failed_min_one_success`, so it runs after whichever variant(s) ran and is skipped only if none did; upserts the answers into PostgreSQL |
-| `evaluate` | compares every stored answer of variant `a` with variant `b` (quality, then cost, then latency; ties within tolerances), writes an HTML report; XCom: winner and report URI |
+| `evaluate` | compares the stored answers of variant `a` with variant `b`: quality against `references` (exact match and embedding similarity), cost per record, p95 latency, error rate. Param `rule` orders the criteria; the first that tells the variants apart beyond its tolerance names the winner. Writes an HTML report; XCom: verdict, winner, the criterion that decided, each variant's numbers |
 | `approve` | **human approval** (Airflow's HITL ApprovalOperator: "Required actions" in the UI). Reject skips the promotion |
 | `promote` | writes the winner to the Airflow Variable `podstage_ab_winner` (skipped when there is no winner: tie or too few samples) |
+
+**Variants** (params `variant_a` / `variant_b` = `{"conn_id", "model", "prompt_template"}`): by
+default `a` is the connection `podstage_llm` (the model in production) and `b` the connection
+`podstage_llm_candidate` (the model to try); an empty `model` uses the connection's. Endpoints, keys
+and prices stay in the connections (type `podstage_inference`), never in this file.
+
+**What is compared** (param `compare`): `auto` compares this run's answers when both variants ran in
+it (a side-by-side run, the same questions for both) and every stored run's otherwise (the split
+sends most runs to one variant, so the comparison accumulates over runs); `run` and `all` force one
+or the other.
 
 **Unattended runs** (`airflow dags test`, the demo, CI) cannot wait for a person: with the run param
 `auto_approve` true (`-c '{"auto_approve": true}'`) or the Variable `podstage_auto_approve` = `true`,
 `approve` records an approval by `podstage-auto-approve` and logs a warning. Both are off by default,
-so a scheduled run always waits for a person.
-
-Variants: params `variant_a` / `variant_b` = `{"conn_id", "model", "prompt_template"}`; an empty
-model uses the connection's. Endpoints and keys stay in the connections. Where it runs:
-`PODSTAGE_EXECUTION`.
+so a scheduled run always waits for a person. Where it runs: `PODSTAGE_EXECUTION`.
 """
 
 from __future__ import annotations
@@ -45,6 +52,13 @@ DATA = SETTINGS.data_path("ab_test")
 SAMPLES = SETTINGS.samples_dir_for(__file__)
 WINNER_VARIABLE = "podstage_ab_winner"
 WEIGHTS_VARIABLE = "podstage_ab_weights"
+PROMPT = "Answer in one sentence: {text}"
+#: The run whose stored answers evaluate compares ('' = every run), by the param ``compare``: ``auto``
+#: takes this run when the split sent it to both variants.
+EVALUATED_RUN_ID = (
+    "{{ run_id if params.compare == 'run'"
+    " or (params.compare == 'auto' and ti.xcom_pull(task_ids='split') | length == 2) else '' }}"
+)
 
 VARIANT_PARAM_SCHEMA = {
     "type": "object",
@@ -70,14 +84,20 @@ with DAG(
         "weights": Param(dict(ab.DEFAULT_WEIGHTS), type="object", description="Bucket weights: a, b, both"),
         "force": Param("", type="string", enum=["", "a", "b", "both"], description="Override the split"),
         "auto_approve": Param(False, type="boolean", description="Approve without asking (demo/CI only)"),
-        "variant_a": Param(
-            {"conn_id": "podstage_llm", "model": "", "prompt_template": "Answer in one sentence: {text}"},
-            **VARIANT_PARAM_SCHEMA,
-        ),
+        "variant_a": Param({"conn_id": "podstage_llm", "model": "", "prompt_template": PROMPT}, **VARIANT_PARAM_SCHEMA),
         "variant_b": Param(
-            {"conn_id": "podstage_llm", "model": "", "prompt_template": "Answer step by step, briefly: {text}"},
-            **VARIANT_PARAM_SCHEMA,
+            {"conn_id": "podstage_llm_candidate", "model": "", "prompt_template": PROMPT}, **VARIANT_PARAM_SCHEMA
         ),
+        "references": Param(
+            f"{SAMPLES}/references.jsonl", type="string", description="JSON Lines {id, reference}: expected answers"
+        ),
+        "rule": Param(
+            "quality,cost,latency",
+            type="string",
+            pattern=r"^(quality|errors|cost|latency)(,(quality|errors|cost|latency))*$",
+            description="Criteria in order; the first that tells the variants apart decides",
+        ),
+        "compare": Param("auto", type="string", enum=["auto", "run", "all"], description="Which stored runs count"),
     },
 ) as dag:
 
@@ -118,7 +138,9 @@ with DAG(
         task_id="evaluate",
         variant_a="a",
         variant_b="b",
+        references="{{ params.references }}",
         output_uri=f"{DATA}/report.html",
+        options={"rule": "{{ params.rule }}", "run_id": EVALUATED_RUN_ID},
     )
     approve = PodstageApprovalOperator(
         task_id="approve",
@@ -162,6 +184,9 @@ with DAG(
                     "evaluate": summary.stage_totals([evaluated]),
                 },
                 "winner": (evaluated or {}).get("winner"),
+                "evaluation": summary.evaluation(
+                    evaluated, {"a": (answers_a or {}).get("model"), "b": (answers_b or {}).get("model")}
+                ),
                 "promoted": promoted,
             },
         )

@@ -3,11 +3,14 @@
 #   builds the stages, starts PostgreSQL, Redis and the LLM simulator, creates the pinned Airflow
 #   venv with the provider, then runs the three example DAGs with `airflow dags test` — twice: the
 #   second pass shows the ledger and the cache at work (skipped work, near-zero cost) — and prints
-#   a summary table: records per stage, cache hits, cost, p95 latency, the A/B winner.
+#   a summary table: records per stage, cache hits, cost, p95 latency; then the A/B test's two variants
+#   (a small and a large model) side by side — quality against the sample references, cost per record,
+#   p95 latency — and the winner the evaluate stage's rule picks.
 #
 # Backend: PODSTAGE_EXECUTION=local (default here: each stage as a local process) or podman (the
 # stage images, built first with images/build.sh). On a cluster the same DAGs run as pods.
-# Real endpoint: PODSTAGE_DEMO_ENDPOINT=https://…/v1 PODSTAGE_DEMO_MODEL=… PODSTAGE_INFER_API_KEY=… bash scripts/demo.sh
+# Real endpoint: PODSTAGE_DEMO_ENDPOINT=https://…/v1 PODSTAGE_DEMO_MODEL=… [PODSTAGE_DEMO_MODEL_B=…]
+#   PODSTAGE_INFER_API_KEY=… bash scripts/demo.sh   (prices: PODSTAGE_DEMO_PRICES[_B]=in,out USD per 1k tokens)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -29,22 +32,34 @@ SIM_PID=
 cleanup() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null || true; }
 trap cleanup EXIT
 
+# The A/B test compares two connections: podstage_llm (variant a, the model in production; the LLM
+# batch uses it too) and podstage_llm_candidate (variant b).
 if [ -n "${PODSTAGE_DEMO_ENDPOINT:-}" ]; then
   ENDPOINT=$PODSTAGE_DEMO_ENDPOINT
-  MODEL=${PODSTAGE_DEMO_MODEL:?set PODSTAGE_DEMO_MODEL with PODSTAGE_DEMO_ENDPOINT}
+  MODEL_A=${PODSTAGE_DEMO_MODEL:?set PODSTAGE_DEMO_MODEL with PODSTAGE_DEMO_ENDPOINT}
+  MODEL_B=${PODSTAGE_DEMO_MODEL_B:-$MODEL_A}
+  PRICES_A=${PODSTAGE_DEMO_PRICES:-0.00015,0.0006}       # USD per 1k input, output tokens
+  PRICES_B=${PODSTAGE_DEMO_PRICES_B:-$PRICES_A}
   PROTOCOL=${PODSTAGE_DEMO_PROTOCOL:-openai-chat}
-  echo "demo: real endpoint $ENDPOINT, model $MODEL"
+  echo "demo: real endpoint $ENDPOINT, models $MODEL_A (a) and $MODEL_B (b)"
 else
+  # Two simulated models (see integration-tests/llm-sim/README.md): the small one answers fast and cheap
+  # but knows 45% of the sample references; the large one is slower, bills 48 reasoning tokens per
+  # answer at a higher price and knows 90%. Outputs derive from the input: every run gives the same table.
+  MODEL_A=sim-chat-small PRICES_A=0.00015,0.0006
+  MODEL_B=sim-chat-large PRICES_B=0.0025,0.01
   java -jar integration-tests/llm-sim/target/llm-sim.jar --port 0 --latency-ms 40 --jitter-ms 20 \
-    --failure-rate 0.03 --failure-types 503,429 --retry-after-s 1 >"$WORK/sim.log" 2>&1 &
+    --failure-rate 0.03 --failure-types 503,429 --retry-after-s 1 \
+    --answers dags/data/references.jsonl \
+    --model-profile "$MODEL_A=latency_ms:30,quality:0.45" \
+    --model-profile "$MODEL_B=latency_ms:250,quality:0.9,reasoning_tokens:48" >"$WORK/sim.log" 2>&1 &
   SIM_PID=$!
   for _ in $(seq 1 100); do grep -q "listening on" "$WORK/sim.log" 2>/dev/null && break; sleep 0.1; done
   ENDPOINT=$(grep -o 'http://[^ ]*' "$WORK/sim.log" | head -1)
   [ -n "$ENDPOINT" ] || { echo "demo: the simulator did not start"; cat "$WORK/sim.log"; exit 1; }
   ENDPOINT=$ENDPOINT/v1
-  MODEL=sim-chat-small
   PROTOCOL=openai-chat
-  echo "demo: LLM simulator at $ENDPOINT (40±20 ms, 3% of requests fail with 503/429)"
+  echo "demo: LLM simulator at $ENDPOINT: $MODEL_A 30 ms, $MODEL_B 250 ms (±20 ms; 3% of requests fail with 503/429)"
 fi
 
 export AIRFLOW_HOME=$WORK/airflow AIRFLOW__CORE__DAGS_FOLDER=$ROOT/dags AIRFLOW__CORE__LOAD_EXAMPLES=False
@@ -54,12 +69,18 @@ export PODSTAGE_REDIS_URL=${PODSTAGE_TEST_REDIS_URL%/}/2
 redis-cli -u "$PODSTAGE_REDIS_URL" FLUSHDB >/dev/null
 export PODSTAGE_DB_URL=$PODSTAGE_TEST_DB_URL \
   PODSTAGE_DB_USER=$PODSTAGE_TEST_DB_USER PODSTAGE_DB_PASSWORD=$PODSTAGE_TEST_DB_PASSWORD
-AIRFLOW_CONN_PODSTAGE_LLM=$(python3 -c '
+connection() { # connection MODEL PRICES: a podstage_inference connection to $ENDPOINT (JSON)
+  python3 -c '
 import json, os, sys
+price_in, price_out = (float(p) for p in sys.argv[4].split(","))
 print(json.dumps({"conn_type": "podstage_inference", "password": os.environ.get("PODSTAGE_INFER_API_KEY", ""),
-                  "extra": {"endpoints": [sys.argv[1]], "protocol": sys.argv[3], "model": sys.argv[2],
-                            "price_input_per_1k": 0.00015, "price_output_per_1k": 0.0006}}))' "$ENDPOINT" "$MODEL" "$PROTOCOL")
-export AIRFLOW_CONN_PODSTAGE_LLM
+                  "extra": {"endpoints": [sys.argv[1]], "protocol": sys.argv[2], "model": sys.argv[3],
+                            "price_input_per_1k": price_in, "price_output_per_1k": price_out}}))' \
+    "$ENDPOINT" "$PROTOCOL" "$1" "$2"
+}
+AIRFLOW_CONN_PODSTAGE_LLM=$(connection "$MODEL_A" "$PRICES_A")
+AIRFLOW_CONN_PODSTAGE_LLM_CANDIDATE=$(connection "$MODEL_B" "$PRICES_B")
+export AIRFLOW_CONN_PODSTAGE_LLM AIRFLOW_CONN_PODSTAGE_LLM_CANDIDATE
 mkdir -p "$PODSTAGE_DATA_DIR" "$PODSTAGE_SUMMARY_DIR"
 "$VENV/bin/airflow" db migrate >"$WORK/airflow-db.log" 2>&1 || { tail -20 "$WORK/airflow-db.log"; exit 1; }
 "$VENV/bin/airflow" pools import airflow-config/pools.json >/dev/null
@@ -97,8 +118,21 @@ for dag_id in ("podstage_rag_ingest", "podstage_llm_batch", "podstage_ab_test"):
             print(f"{dag_id + ' / ' + stage:34} {p:>4} {t.get('records_in', 0):>6} {t.get('records_out', 0):>6} "
                   f"{t.get('already_done', 0):>11} {t.get('cache_hits', 0):>10} {t.get('cost_usd', 0):>10.6f} "
                   f"{t.get('latency_p95_ms', 0):>7.0f}")
-ab = json.loads((work / "summary-podstage_ab_test.pass2.json").read_text())
 print()
-print(f"A/B winner: {ab.get('winner')} (promoted: {ab.get('promoted')})")
+print(f"{'A/B variant':12} {'pass':>4} {'model':16} {'quality':>7} {'exact':>6} {'$/record':>10} {'p95 ms':>7}")
+for p in (1, 2):
+    evaluation = json.loads((work / f"summary-podstage_ab_test.pass{p}.json").read_text()).get("evaluation") or {}
+    for name, v in sorted((evaluation.get("variants") or {}).items()):
+        number = lambda key, fmt: format(v[key], fmt) if v.get(key) is not None else "-"
+        print(f"{name:12} {p:>4} {v.get('model') or '-':16} {number('quality', '.3f'):>7} "
+              f"{number('exact_match', '.2f'):>6} {number('cost_per_record_usd', '.6f'):>10} "
+              f"{number('latency_p95_ms', '.0f'):>7}")
+ab = json.loads((work / "summary-podstage_ab_test.pass2.json").read_text())
+evaluation = ab.get("evaluation") or {}
+print()
+print(f"A/B winner: {ab.get('winner')} ({evaluation.get('verdict')}, decided by {evaluation.get('decided_by')} "
+      f"under the rule {','.join(evaluation.get('rule') or [])}; promoted: {bool(ab.get('promoted'))})")
+for reason in evaluation.get("reasons") or []:
+    print(f"  {reason}")
 print(f"Work, logs and summaries: {work}")
 PY

@@ -23,9 +23,28 @@ from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from support import DAGS, REPO, inference_connection, java_home, stage_jar
+
 AIRFLOW = Path(sys.executable).with_name("airflow")
-LLM_SIM = REPO / "integration-tests" / "llm-sim" / "target" / "llm-sim.jar"
+#: The models of the A/B test's two connections, and how the simulator plays them: the large one is slower,
+#: bills 48 reasoning tokens per answer and knows 90% of the sample answers, the small one 45%.
+SMALL_MODEL = "sim-chat-small"
+LARGE_MODEL = "sim-chat-large"
+LARGE_LATENCY_MS = 300
+LLM_SIM_OPTIONS = (
+    "--latency-ms",
+    "20",
+    "--jitter-ms",
+    "10",
+    "--answers",
+    str(DAGS / "data" / "references.jsonl"),
+    "--model-profile",
+    f"{SMALL_MODEL}=latency_ms:20,quality:0.45",
+    "--model-profile",
+    f"{LARGE_MODEL}=latency_ms:{LARGE_LATENCY_MS},quality:0.9,reasoning_tokens:48",
+)
+#: A Redis database of its own per backend, emptied when the home is made: the first run of a session is cold.
+REDIS_DB = {"local": 3, "podman": 4}
 DAG_STAGES = {
     "podstage_rag_ingest": ("ingest", "preprocess", "embed", "store"),
     "podstage_llm_batch": ("ingest", "infer", "store"),
@@ -33,19 +52,14 @@ DAG_STAGES = {
 }
 
 
-def java_home() -> str | None:
-    for candidate in ("/usr/lib/jvm/temurin-25-jdk-amd64", "/usr/lib/jvm/temurin-25-jdk"):
-        if Path(candidate, "bin", "java").exists():
-            return candidate
-    if os.environ.get("JAVA_HOME"):
-        return os.environ["JAVA_HOME"]
-    java = shutil.which("java")
-    return str(Path(java).resolve().parents[1]) if java else None
-
-
 def services_env() -> dict[str, str]:
     """PODSTAGE_TEST_* from scripts/services.sh env (the services must be running: scripts/services.sh start)."""
-    out = subprocess.run([str(REPO / "scripts" / "services.sh"), "env"], check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [str(REPO / "scripts" / "services.sh"), "env"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     env = {}
     for line in out.stdout.splitlines():
         key, _, value = line.removeprefix("export ").partition("=")
@@ -59,12 +73,6 @@ def reachable(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -86,7 +94,12 @@ class AirflowHome:
 
     def airflow(self, *args: str, check: bool = True, timeout: int = 900) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
-            [str(AIRFLOW), *args], env=self.env, capture_output=True, text=True, timeout=timeout, check=False
+            [str(AIRFLOW), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
         log = self.home / "logs-cli.txt"
         with log.open("a", encoding="utf-8") as f:
@@ -124,7 +137,17 @@ class AirflowHome:
     def psql(self, sql: str) -> str:
         env = {**os.environ, "PGPASSWORD": self.env["PODSTAGE_DB_PASSWORD"]}
         out = subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", self.env["PODSTAGE_DB_USER"], "-d", "podstage", "-tAc", sql],
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                self.env["PODSTAGE_DB_USER"],
+                "-d",
+                "podstage",
+                "-tAc",
+                sql,
+            ],
             env=env,
             check=True,
             capture_output=True,
@@ -137,7 +160,7 @@ def missing_pieces(backend: str, dag_id: str, home: AirflowHome) -> list[str]:
     missing = []
     for stage in DAG_STAGES[dag_id]:
         if backend == "local":
-            jar = REPO / "operators" / stage / "target" / "quarkus-app" / "quarkus-run.jar"
+            jar = stage_jar(stage)
             if not jar.exists():
                 missing.append(str(jar.relative_to(REPO)))
         else:
@@ -166,24 +189,24 @@ def make_home(backend: str, services: dict[str, str], llm_endpoint: str) -> Airf
         "PODSTAGE_EXECUTION": backend,
         "PODSTAGE_DATA_DIR": str(data),
         "PODSTAGE_SUMMARY_DIR": str(root / "summaries"),
-        "PODSTAGE_REDIS_URL": services["PODSTAGE_TEST_REDIS_URL"],
+        "PODSTAGE_REDIS_URL": f"{services['PODSTAGE_TEST_REDIS_URL'].rstrip('/')}/{REDIS_DB[backend]}",
         "PODSTAGE_DB_URL": services["PODSTAGE_TEST_DB_URL"],
         "PODSTAGE_DB_USER": services["PODSTAGE_TEST_DB_USER"],
         "PODSTAGE_DB_PASSWORD": services["PODSTAGE_TEST_DB_PASSWORD"],
         "PODSTAGE_METRICS_ENABLED": "false",
         "PODSTAGE_PROGRESS_INTERVAL": "0",
-        "AIRFLOW_CONN_PODSTAGE_LLM": json.dumps(
-            {
-                "conn_type": "podstage_inference",
-                "password": "sim-key",
-                "extra": {
-                    "endpoints": [llm_endpoint],
-                    "protocol": "openai-chat",
-                    "model": "sim-chat-small",
-                    "price_input_per_1k": 0.00015,
-                    "price_output_per_1k": 0.0006,
-                },
-            }
+        # the model in production (variant a of the A/B test, and the LLM batch) and the candidate (variant b)
+        "AIRFLOW_CONN_PODSTAGE_LLM": inference_connection(
+            llm_endpoint,
+            SMALL_MODEL,
+            price_input_per_1k=0.00015,
+            price_output_per_1k=0.0006,
+        ),
+        "AIRFLOW_CONN_PODSTAGE_LLM_CANDIDATE": inference_connection(
+            llm_endpoint,
+            LARGE_MODEL,
+            price_input_per_1k=0.0025,
+            price_output_per_1k=0.01,
         ),
     }
     home = java_home()
@@ -191,6 +214,11 @@ def make_home(backend: str, services: dict[str, str], llm_endpoint: str) -> Airf
         env["JAVA_HOME"] = home
     if os.environ.get("CONTAINERS_CONF"):
         env["CONTAINERS_CONF"] = os.environ["CONTAINERS_CONF"]
+    subprocess.run(
+        ["redis-cli", "-u", env["PODSTAGE_REDIS_URL"], "FLUSHDB"],
+        check=True,
+        capture_output=True,
+    )
     airflow_home = AirflowHome(backend=backend, home=root, env=env)
     airflow_home.airflow("db", "migrate")
     airflow_home.airflow("pools", "import", str(REPO / "airflow-config" / "pools.json"))

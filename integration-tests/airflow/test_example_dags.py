@@ -9,11 +9,22 @@ import subprocess
 import time
 import uuid
 
-from e2e_support import AIRFLOW, AirflowHome, require_stages
+from e2e_support import (
+    AIRFLOW,
+    LARGE_LATENCY_MS,
+    LARGE_MODEL,
+    SMALL_MODEL,
+    AirflowHome,
+    require_stages,
+)
 from podstage_provider import ab
 
+AB_SIDE_BY_SIDE = {"force": "both", "auto_approve": True}
 
-def test_rag_ingest_maps_over_shards_and_a_rerun_does_no_work(airflow_home: AirflowHome):
+
+def test_rag_ingest_maps_over_shards_and_a_rerun_does_no_work(
+    airflow_home: AirflowHome,
+):
     require_stages(airflow_home, "podstage_rag_ingest")
     airflow_home.dags_test("podstage_rag_ingest", {"shard_size": 4})
     first = airflow_home.summary("podstage_rag_ingest")
@@ -33,7 +44,10 @@ def test_rag_ingest_maps_over_shards_and_a_rerun_does_no_work(airflow_home: Airf
     assert second["run_id"] != first["run_id"]
     for name in ("ingest", "preprocess", "embed"):
         totals = second["stages"][name]
-        assert totals["already_done"] == totals["tasks"], (name, totals)  # the ledger answered these
+        assert totals["already_done"] == totals["tasks"], (
+            name,
+            totals,
+        )  # the ledger answered these
     # store runs once per Airflow run (its rows carry the run id) but upserts: no row is inserted twice
     assert second["tables"], second
     for table, counts in second["tables"].items():
@@ -68,7 +82,9 @@ def test_llm_batch_threshold_breach_alerts_and_fails_the_run(airflow_home: Airfl
     nonce = uuid.uuid4().hex
     source.write_text("".join(json.dumps({"id": f"f{i}", "text": f"{nonce} question {i}"}) + "\n" for i in range(10)))
     result = airflow_home.dags_test(
-        "podstage_llm_batch", {"source": str(source), "shard_size": 5, "max_p95_latency_ms": 1}, check=False
+        "podstage_llm_batch",
+        {"source": str(source), "shard_size": 5, "max_p95_latency_ms": 1},
+        check=False,
     )
     assert result.returncode != 0
     output = result.stdout + result.stderr
@@ -82,25 +98,74 @@ def test_llm_batch_threshold_breach_alerts_and_fails_the_run(airflow_home: Airfl
 
 def test_ab_side_by_side_evaluates_approves_and_promotes(airflow_home: AirflowHome):
     require_stages(airflow_home, "podstage_ab_test")
-    airflow_home.dags_test("podstage_ab_test", {"force": "both", "auto_approve": True})
+    airflow_home.dags_test("podstage_ab_test", AB_SIDE_BY_SIDE)
     summary = airflow_home.summary("podstage_ab_test")
     assert summary["variants_run"] == ["a", "b"]
     assert summary["stages"]["store"]["records_in"] == 120
-    winner = summary["winner"]
+    evaluation = summary["evaluation"]
+    a, b = evaluation["variants"]["a"], evaluation["variants"]["b"]
+    # the connections' models, played by the simulator's profiles (e2e_support.LLM_SIM_OPTIONS):
+    # the large one answers closer to the references, bills its reasoning tokens at a higher price and is slower
+    assert (a["model"], b["model"]) == (SMALL_MODEL, LARGE_MODEL)
+    assert a["records"] == b["records"] == 60  # this run's answers only (a side-by-side run)
+    assert b["quality"] > a["quality"] + 0.2, evaluation
+    assert b["exact_match"] > a["exact_match"], evaluation
+    assert b["cost_per_record_usd"] > 2 * a["cost_per_record_usd"], evaluation
+    assert b["latency_p95_ms"] >= LARGE_LATENCY_MS > a["latency_p95_ms"], evaluation
+    # the default rule (quality, cost, latency): quality tells them apart first
+    assert evaluation["rule"] == ["quality", "cost", "latency"]
+    assert (evaluation["verdict"], evaluation["winner"], evaluation["decided_by"]) == (
+        "winner",
+        "b",
+        "quality",
+    )
+    assert summary["winner"] == "b"
     states = airflow_home.task_states("podstage_ab_test", summary["run_id"])
     assert states["approve"] == ["success"]
-    if winner in ("a", "b"):
-        promoted = json.loads(
-            airflow_home.airflow("variables", "get", "podstage_ab_winner").stdout.strip().splitlines()[-1]
-        )
-        assert promoted["winner"] == winner
-        assert promoted["run_id"] == summary["run_id"]
-    else:
-        assert states["promote"] == ["skipped"]
+    promoted = json.loads(
+        airflow_home.airflow("variables", "get", "podstage_ab_winner").stdout.strip().splitlines()[-1]
+    )
+    assert promoted["winner"] == "b"
+    assert promoted["variant"]["conn_id"] == "podstage_llm_candidate"
+    assert promoted["run_id"] == summary["run_id"]
     rows = airflow_home.psql(
         "SELECT count(*) FROM podstage_ab_results WHERE run_id = '" + summary["run_id"].replace("'", "''") + "'"
     )
     assert int(rows) >= 1  # evaluate's row is in PostgreSQL
+
+
+def _variant(conn_id: str) -> dict[str, str]:
+    return {
+        "conn_id": conn_id,
+        "model": "",
+        "prompt_template": "Answer in one sentence: {text}",
+    }
+
+
+def test_ab_winner_follows_the_rule_and_swaps_with_the_models(
+    airflow_home: AirflowHome,
+):
+    require_stages(airflow_home, "podstage_ab_test")
+    # the same two models judged cost first: the small model's answers are the cheaper ones
+    airflow_home.dags_test("podstage_ab_test", {**AB_SIDE_BY_SIDE, "rule": "cost,quality,latency"})
+    evaluation = airflow_home.summary("podstage_ab_test")["evaluation"]
+    assert evaluation["variants"]["a"]["model"] == SMALL_MODEL
+    assert (evaluation["winner"], evaluation["decided_by"]) == ("a", "cost"), evaluation
+
+    # the models swapped between the variants (through the DAG's params): the winner swaps with them
+    swapped = {
+        **AB_SIDE_BY_SIDE,
+        "variant_a": _variant("podstage_llm_candidate"),
+        "variant_b": _variant("podstage_llm"),
+    }
+    airflow_home.dags_test("podstage_ab_test", swapped)
+    summary = airflow_home.summary("podstage_ab_test")
+    evaluation = summary["evaluation"]
+    a, b = evaluation["variants"]["a"], evaluation["variants"]["b"]
+    assert (a["model"], b["model"]) == (LARGE_MODEL, SMALL_MODEL)
+    assert a["quality"] > b["quality"] + 0.2, evaluation
+    assert (evaluation["winner"], evaluation["decided_by"]) == ("a", "quality"), evaluation
+    assert summary["promoted"]["winner"] == "a"
 
 
 def test_ab_split_takes_the_branch_the_hash_says(airflow_home: AirflowHome):
@@ -121,7 +186,14 @@ def test_without_auto_approve_the_run_waits_for_a_person(airflow_home: AirflowHo
     """The approval step really asks: `airflow dags test` parks in it (and is stopped here once it does)."""
     require_stages(airflow_home, "podstage_ab_test")
     proc = subprocess.Popen(
-        [str(AIRFLOW), "dags", "test", "podstage_ab_test", "-c", json.dumps({"force": "a"})],
+        [
+            str(AIRFLOW),
+            "dags",
+            "test",
+            "podstage_ab_test",
+            "-c",
+            json.dumps({"force": "a"}),
+        ],
         env=airflow_home.env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -149,4 +221,9 @@ def test_without_auto_approve_the_run_waits_for_a_person(airflow_home: AirflowHo
     run_id = airflow_home.latest_run_id("podstage_ab_test")
     states = airflow_home.task_states("podstage_ab_test", run_id)
     assert states["approve"] == ["awaiting_input"]
-    assert states["promote"][0] in (None, "None", "none", "")  # not run: no promotion without an answer
+    assert states["promote"][0] in (
+        None,
+        "None",
+        "none",
+        "",
+    )  # not run: no promotion without an answer

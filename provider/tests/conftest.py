@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from support import DAGS, LLM_SIM, free_port, java_home
+from support import DAGS, running_llm_sim
 
 _HOME = Path(tempfile.mkdtemp(prefix="podstage-airflow-test-"))
 os.environ["AIRFLOW_HOME"] = str(_HOME)
@@ -39,27 +37,6 @@ def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 @pytest.fixture(scope="session")
 def llm_sim() -> Iterator[str]:
-    """The LLM endpoint simulator on a free loopback port: yields its OpenAI base URL (…/v1)."""
-    if not LLM_SIM.exists():
-        pytest.skip(f"LLM simulator not built: {LLM_SIM}")
-    home = java_home()
-    java = str(Path(home, "bin", "java")) if home else "java"
-    port = free_port()
-    proc = subprocess.Popen(
-        [java, "-jar", str(LLM_SIM), "--port", str(port), "--latency-ms", "20"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            if "listening on" in line:
-                break
-        else:
-            pytest.fail("llm-sim did not start")
-        threading.Thread(target=proc.stdout.read, daemon=True).start()
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    """The LLM endpoint simulator (20 ms per request): yields its OpenAI base URL (…/v1)."""
+    with running_llm_sim("--latency-ms", "20") as endpoint:
+        yield endpoint

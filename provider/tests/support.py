@@ -1,12 +1,20 @@
-"""Paths and helpers the provider tests share (a plain module: conftest modules of two test
-directories would shadow each other when both run in one pytest session)."""
+"""Paths and helpers the provider tests and the end-to-end tests share (a plain module, on the pytest
+path of both directories: conftest modules of two test directories would shadow each other)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DAGS = REPO / "dags"
@@ -33,3 +41,47 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextmanager
+def running_llm_sim(*options: str) -> Iterator[str]:
+    """The LLM endpoint simulator on a free loopback port, with ``options``: yields its OpenAI base URL (…/v1).
+
+    Skips the test when the simulator is not built.
+    """
+    if not LLM_SIM.exists():
+        pytest.skip(f"LLM simulator not built: {LLM_SIM}")
+    home = java_home()
+    java = str(Path(home, "bin", "java")) if home else "java"
+    port = free_port()
+    proc = subprocess.Popen(
+        [java, "-jar", str(LLM_SIM), "--port", str(port), *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        seen = []
+        for line in proc.stdout:
+            seen.append(line)
+            if "listening on" in line:
+                break
+        else:
+            pytest.fail("llm-sim did not start:\n" + "".join(seen))
+        threading.Thread(target=proc.stdout.read, daemon=True).start()
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def inference_connection(endpoint: str, model: str, *, password: str = "sim-key", **extra: Any) -> str:
+    """An ``AIRFLOW_CONN_…`` value for a ``podstage_inference`` connection to ``endpoint``."""
+    return json.dumps(
+        {
+            "conn_type": "podstage_inference",
+            "password": password,
+            "extra": {"endpoints": [endpoint], "protocol": "openai-chat", "model": model, **extra},
+        }
+    )

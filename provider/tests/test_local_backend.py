@@ -21,7 +21,7 @@ from airflow.sdk.exceptions import AirflowSkipException
 
 from podstage_provider import exit_codes
 from podstage_provider.operators import InferOperator, PreprocessOperator
-from support import free_port, java_home, stage_jar
+from support import free_port, inference_connection, java_home, stage_jar
 
 FAKE = Path(__file__).with_name("fake_stage.py")
 RUN_ID = "manual__2025-01-02T03:04:05+00:00"
@@ -185,19 +185,7 @@ def real_local(env, tmp_path: Path, llm_sim: str):
     env.setenv("PODSTAGE_METRICS_ENABLED", "false")
     env.setenv(
         "AIRFLOW_CONN_PODSTAGE_LLM",
-        json.dumps(
-            {
-                "conn_type": "podstage_inference",
-                "password": "sim-key",
-                "extra": {
-                    "endpoints": [llm_sim],
-                    "protocol": "openai-chat",
-                    "model": "sim-chat-small",
-                    "price_input_per_1k": 0.001,
-                    "price_output_per_1k": 0.002,
-                },
-            }
-        ),
+        inference_connection(llm_sim, "sim-chat-small", price_input_per_1k=0.001, price_output_per_1k=0.002),
     )
     questions = tmp_path / "questions.jsonl"
     questions.write_text("".join(json.dumps({"id": f"q{i}", "text": f"question {i}"}) + "\n" for i in range(12)))

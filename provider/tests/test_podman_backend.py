@@ -19,7 +19,7 @@ from podstage_provider.backends.base import Workspace
 from podstage_provider.backends.podman import CONTAINERS_CONF, containers_conf
 from podstage_provider.operators import InferOperator
 from podstage_provider.settings import Settings
-from support import REPO
+from support import REPO, inference_connection
 
 
 def runner(tmp_path: Path, **env: str) -> PodmanRunner:
@@ -112,16 +112,7 @@ def test_real_infer_image_returns_the_same_xcom_shape(env, tmp_path: Path, llm_s
     env.setenv("PODSTAGE_EXECUTION", "podman")
     env.setenv("PODSTAGE_DATA_DIR", str(tmp_path / "data"))
     env.setenv("PODSTAGE_METRICS_ENABLED", "false")
-    env.setenv(
-        "AIRFLOW_CONN_PODSTAGE_LLM",
-        json.dumps(
-            {
-                "conn_type": "podstage_inference",
-                "password": "k",
-                "extra": {"endpoints": [llm_sim], "protocol": "openai-chat", "model": "m"},
-            }
-        ),
-    )
+    env.setenv("AIRFLOW_CONN_PODSTAGE_LLM", inference_connection(llm_sim, "m", password="k"))
     questions = tmp_path / "in" / "q.jsonl"
     questions.parent.mkdir()
     questions.write_text("".join(json.dumps({"id": f"q{i}", "text": f"t{i}"}) + "\n" for i in range(5)))

@@ -55,6 +55,42 @@ def stage_totals(summaries: Iterable[Mapping[str, Any] | None]) -> dict[str, Any
     return totals
 
 
+#: What a run summary keeps of each variant's numbers in evaluate's XCom value.
+VARIANT_FIELDS = (
+    "records",
+    "errors",
+    "quality",
+    "exact_match",
+    "similarity",
+    "cost_per_record_usd",
+    "latency_p95_ms",
+    "cache_hit_ratio",
+)
+
+
+def evaluation(evaluated: Mapping[str, Any] | None, models: Mapping[str, str | None]) -> dict[str, Any] | None:
+    """The verdict of evaluate's XCom value and each variant's numbers, with the model it ran on.
+
+    ``models``: variant label → the model of its infer task (its XCom ``model``); None when it did not run.
+    None when evaluate did not run.
+    """
+    if not evaluated:
+        return None
+    variants: dict[str, Any] = {}
+    for key in ("variant_a", "variant_b"):
+        stats = evaluated.get(key) or {}
+        name = str(stats.get("name") or key.removeprefix("variant_"))
+        variants[name] = {"model": models.get(name), **{field: stats.get(field) for field in VARIANT_FIELDS}}
+    return {
+        "verdict": evaluated.get("verdict"),
+        "winner": evaluated.get("winner"),
+        "decided_by": evaluated.get("decided_by"),
+        "rule": evaluated.get("rule"),
+        "reasons": evaluated.get("reasons"),
+        "variants": variants,
+    }
+
+
 def record(dag_id: str, run_id: str, summary: Mapping[str, Any]) -> dict[str, Any]:
     document = {"dag_id": dag_id, "run_id": run_id, **summary}
     log.info("run summary: %s", json.dumps(document, sort_keys=True, default=str))
