@@ -1,23 +1,15 @@
 package dev.podstage.embed;
 
-import jakarta.inject.Inject;
-
-import dev.podstage.runtime.config.ConfigDefaults;
-import dev.podstage.runtime.config.StageConfigLoader;
-import dev.podstage.runtime.stage.Stage;
 import dev.podstage.runtime.stage.StageCommand;
+import dev.podstage.runtime.stage.StageOptions;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/**
- * {@code embed}: sentence embeddings of JSON Lines chunks with all-MiniLM-L6-v2 on ONNX Runtime. Each
- * option names its config key in {@code descriptionKey}; the environment variable is the key in upper
- * case with {@code _} for {@code .} and {@code -}.
- */
+/** {@code embed}: sentence embeddings of JSON Lines chunks with all-MiniLM-L6-v2 on ONNX Runtime. */
 @TopCommand
-@Command(name = "embed", mixinStandardHelpOptions = true, version = "podstage embed " + EmbedStage.VERSION,
-        defaultValueProvider = ConfigDefaults.class, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "embed", version = "podstage embed " + EmbedStage.VERSION,
         description = "Embeds the text field of each record with all-MiniLM-L6-v2 (384 dimensions, L2-normalised) and"
                 + " writes the record with embedding, model, dim and cached. Unchanged texts come from the cache."
                 + " Exit codes: 0 ok, 2 bad configuration, 3 bad input, 75 transient (retry), 1 other.",
@@ -26,16 +18,8 @@ import picocli.CommandLine.Option;
                 + " ONNX Runtime unpacks its native library under java.io.tmpdir: it must be writable." })
 public class EmbedCommand extends StageCommand {
 
-    @Inject
-    EmbedStage stage;
-
-    @Option(names = "--input", descriptionKey = "podstage.input", paramLabel = "URI",
-            description = "Input JSON Lines (file:// URI or path). Env PODSTAGE_INPUT.")
-    String input;
-
-    @Option(names = "--output", descriptionKey = "podstage.output", paramLabel = "URI",
-            description = "Output JSON Lines; rejects go to <output>.rejects.jsonl. Env PODSTAGE_OUTPUT.")
-    String output;
+    @Mixin
+    StageOptions.JsonLinesInputOutput inputOutput;
 
     @Option(names = "--text-field", descriptionKey = "podstage.embed.text-field", paramLabel = "FIELD",
             description = "Record field holding the text; other fields pass through. Env PODSTAGE_EMBED_TEXT_FIELD."
@@ -65,26 +49,12 @@ public class EmbedCommand extends StageCommand {
                     + " Default: <java.io.tmpdir>/podstage-embedding.")
     String workDir;
 
-    @Option(names = "--max-reject-ratio", descriptionKey = "podstage.max-reject-ratio", paramLabel = "R",
-            description = "Rejected/input lines above which the stage fails (exit 3). Env PODSTAGE_MAX_REJECT_RATIO."
-                    + " Default: ${DEFAULT-VALUE}.")
-    String maxRejectRatio;
+    @Mixin
+    StageOptions.MaxRejectRatio maxRejectRatio;
 
-    @Option(names = "--variant", descriptionKey = "podstage.variant",
-            description = "A/B variant label for metrics and records. Env PODSTAGE_VARIANT.")
-    String variant;
+    @Mixin
+    StageOptions.Variant variant;
 
-    @Option(names = "--progress-interval", descriptionKey = "podstage.progress-interval", paramLabel = "DURATION",
-            description = "Progress log interval (0 = off). Env PODSTAGE_PROGRESS_INTERVAL. Default: ${DEFAULT-VALUE}.")
-    String progressInterval;
-
-    @Override
-    protected Stage stage() {
-        return stage;
-    }
-
-    @Override
-    protected StageConfigLoader withStageMappings(StageConfigLoader loader) {
-        return loader.with(EmbedConfig.class, EmbedConfig.PREFIX);
-    }
+    @Mixin
+    StageOptions.ProgressInterval progressInterval;
 }

@@ -2,7 +2,6 @@ package dev.podstage.embed;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,13 +15,14 @@ import dev.podstage.runtime.config.Checks;
 import dev.podstage.runtime.config.ConfigProblem;
 import dev.podstage.runtime.config.SharedConfig;
 import dev.podstage.runtime.io.DataUri;
-import dev.podstage.runtime.stage.Stage;
+import dev.podstage.runtime.stage.ConfiguredStage;
+import dev.podstage.runtime.stage.SingleFileIo;
+import dev.podstage.runtime.stage.SingleFileJob;
 import dev.podstage.runtime.stage.StageJob;
-import io.smallrye.config.SmallRyeConfig;
 
-/** The {@code embed} stage: validates its configuration into an {@link EmbedJob}. */
+/** The {@code embed} stage: validates its configuration into a job that is an {@link EmbedRun}. */
 @ApplicationScoped
-public class EmbedStage implements Stage {
+public class EmbedStage extends ConfiguredStage<EmbedConfig> {
 
     /** Bump when the output for the same input and configuration changes. */
     static final String VERSION = "1";
@@ -31,19 +31,12 @@ public class EmbedStage implements Stage {
 
     private static final Logger LOG = Logger.getLogger(EmbedStage.class);
 
-    @Override
-    public String name() {
-        return "embed";
+    public EmbedStage() {
+        super("embed", VERSION, EmbedConfig.class, EmbedConfig.PREFIX);
     }
 
     @Override
-    public String version() {
-        return VERSION;
-    }
-
-    @Override
-    public StageJob prepare(SmallRyeConfig config, SharedConfig shared) {
-        EmbedConfig c = config.getConfigMapping(EmbedConfig.class, EmbedConfig.PREFIX);
+    protected StageJob prepareJob(EmbedConfig c, SharedConfig shared) {
         String p = EmbedConfig.PREFIX + ".";
         if (c.textField().isBlank()) {
             throw new ConfigProblem(p + "text-field", c.textField(), "a record field name, e.g. text");
@@ -68,19 +61,11 @@ public class EmbedStage implements Stage {
         }
         Path workDir = c.workDir().map(d -> Path.of(d)).orElse(EncoderSettings.defaults().workDir());
 
-        List<String> inputs = Checks.requiredList("podstage.input", shared.input(), "one input URI (--input)");
-        if (inputs.size() != 1) {
-            throw new ConfigProblem("podstage.input", String.join(",", inputs), "exactly one input URI for embed");
-        }
-        Path input = DataUri.toPath("podstage.input", inputs.get(0));
-        Path output = DataUri.toPath("podstage.output", Checks.required("podstage.output", shared.output(),
-                "an output URI (--output)"));
-        if (input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
-            throw new ConfigProblem("podstage.output", shared.output().get(), "a file other than the input");
-        }
-        EmbedSettings settings = new EmbedSettings(input, output, c.textField(), batchSize, budget.workers(),
+        SingleFileIo io = SingleFileIo.of(shared, name());
+        EmbedSettings settings = new EmbedSettings(io.input(), io.output(), c.textField(), batchSize, budget.workers(),
                 new EncoderSettings(c.device(), budget.intraOpThreads(), workDir), shared.variant().orElse(null));
-        return new EmbedJob(settings, answerConfig(settings));
+        return new SingleFileJob(io, answerConfig(settings),
+                context -> new EmbedRun(settings, context).execute());
     }
 
     /** What determines the vectors: the model and what is read, not how many threads or which device compute them. */

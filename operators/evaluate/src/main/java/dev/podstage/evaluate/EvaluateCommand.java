@@ -1,23 +1,15 @@
 package dev.podstage.evaluate;
 
-import jakarta.inject.Inject;
-
-import dev.podstage.runtime.config.ConfigDefaults;
-import dev.podstage.runtime.config.StageConfigLoader;
-import dev.podstage.runtime.stage.Stage;
 import dev.podstage.runtime.stage.StageCommand;
+import dev.podstage.runtime.stage.StageOptions;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/**
- * {@code evaluate}: compares two variants' stored results and names a winner by rule. Each option
- * names its config key in {@code descriptionKey}; the environment variable is the key in upper case
- * with {@code _} for {@code .} and {@code -}.
- */
+/** {@code evaluate}: compares two variants' stored results and names a winner by rule. */
 @TopCommand
-@Command(name = "evaluate", mixinStandardHelpOptions = true, version = "podstage evaluate " + EvaluateStage.VERSION,
-        defaultValueProvider = ConfigDefaults.class, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "evaluate", version = "podstage evaluate " + EvaluateStage.VERSION,
         description = "Reads two variants' results from podstage_results (written by the store stage), computes per"
                 + " variant the error rate, latency p50/p95, cost per record, cache hit ratio and — with references —"
                 + " exact match and embedding similarity, picks a winner by the rule, writes an HTML report to --output"
@@ -26,9 +18,6 @@ import picocli.CommandLine.Option;
         footer = { "", "Services by environment: PODSTAGE_DB_URL (required) + PODSTAGE_DB_USER + PODSTAGE_DB_PASSWORD,"
                 + " PODSTAGE_STATSD_HOST/PORT (metrics), PODSTAGE_XCOM_PATH (default /airflow/xcom/return.json)." })
 public class EvaluateCommand extends StageCommand {
-
-    @Inject
-    EvaluateStage stage;
 
     @Option(names = "--variant-a", descriptionKey = "podstage.evaluate.variant-a", paramLabel = "NAME",
             description = "First variant (podstage_results.variant). Env PODSTAGE_EVALUATE_VARIANT_A.")
@@ -85,18 +74,6 @@ public class EvaluateCommand extends StageCommand {
             description = "The HTML report; rejected reference lines go to <output>.rejects.jsonl. Env PODSTAGE_OUTPUT.")
     String output;
 
-    @Option(names = "--max-reject-ratio", descriptionKey = "podstage.max-reject-ratio", paramLabel = "R",
-            description = "Rejected/input lines above which the stage fails (exit 3). Env PODSTAGE_MAX_REJECT_RATIO."
-                    + " Default: ${DEFAULT-VALUE}.")
-    String maxRejectRatio;
-
-    @Override
-    protected Stage stage() {
-        return stage;
-    }
-
-    @Override
-    protected StageConfigLoader withStageMappings(StageConfigLoader loader) {
-        return loader.with(EvaluateConfig.class, EvaluateConfig.PREFIX);
-    }
+    @Mixin
+    StageOptions.MaxRejectRatio maxRejectRatio;
 }

@@ -14,13 +14,12 @@ import dev.podstage.runtime.config.Checks;
 import dev.podstage.runtime.config.ConfigProblem;
 import dev.podstage.runtime.config.SharedConfig;
 import dev.podstage.runtime.io.DataUri;
-import dev.podstage.runtime.stage.Stage;
+import dev.podstage.runtime.stage.ConfiguredStage;
 import dev.podstage.runtime.stage.StageJob;
-import io.smallrye.config.SmallRyeConfig;
 
 /** The {@code evaluate} stage: validates its configuration into an {@link EvaluateJob}. */
 @ApplicationScoped
-public class EvaluateStage implements Stage {
+public class EvaluateStage extends ConfiguredStage<EvaluateConfig> {
 
     /** Bump when the verdict or report for the same data and configuration changes. */
     static final String VERSION = "1";
@@ -34,19 +33,12 @@ public class EvaluateStage implements Stage {
     @Inject
     AbResults abResults;
 
-    @Override
-    public String name() {
-        return "evaluate";
+    public EvaluateStage() {
+        super("evaluate", VERSION, EvaluateConfig.class, EvaluateConfig.PREFIX);
     }
 
     @Override
-    public String version() {
-        return VERSION;
-    }
-
-    @Override
-    public StageJob prepare(SmallRyeConfig config, SharedConfig shared) {
-        EvaluateConfig c = config.getConfigMapping(EvaluateConfig.class, EvaluateConfig.PREFIX);
+    protected StageJob prepareJob(EvaluateConfig c, SharedConfig shared) {
         String p = EvaluateConfig.PREFIX + ".";
         Checks.required("podstage.db-url", shared.dbUrl(),
                 "a postgresql://host:port/database URL (env PODSTAGE_DB_URL): evaluate reads the stored results there");

@@ -2,24 +2,16 @@ package dev.podstage.infer;
 
 import java.util.List;
 
-import jakarta.inject.Inject;
-
-import dev.podstage.runtime.config.ConfigDefaults;
-import dev.podstage.runtime.config.StageConfigLoader;
-import dev.podstage.runtime.stage.Stage;
 import dev.podstage.runtime.stage.StageCommand;
+import dev.podstage.runtime.stage.StageOptions;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/**
- * {@code infer}: batched, concurrent, cached, fault-tolerant and cost-aware LLM inference. Each
- * option names its config key in {@code descriptionKey}; the environment variable is the key in
- * upper case with {@code _} for {@code .} and {@code -}.
- */
+/** {@code infer}: batched, concurrent, cached, fault-tolerant and cost-aware LLM inference. */
 @TopCommand
-@Command(name = "infer", mixinStandardHelpOptions = true, version = "podstage infer " + InferStage.VERSION,
-        defaultValueProvider = ConfigDefaults.class, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "infer", version = "podstage infer " + InferStage.VERSION,
         description = "Sends records to an LLM endpoint (OpenAI chat or embeddings, or TGI/KServe {\"inputs\"}) and writes"
                 + " one answer per record. Exit codes: 0 ok, 2 bad configuration, 3 bad input, 4 budget reached,"
                 + " 75 transient (retry), 1 other.",
@@ -28,16 +20,8 @@ import picocli.CommandLine.Option;
                 + " command line), PODSTAGE_XCOM_PATH (default /airflow/xcom/return.json)." })
 public class InferCommand extends StageCommand {
 
-    @Inject
-    InferStage stage;
-
-    @Option(names = "--input", descriptionKey = "podstage.input", paramLabel = "URI",
-            description = "Input JSON Lines (file:// URI or path). Env PODSTAGE_INPUT.")
-    String input;
-
-    @Option(names = "--output", descriptionKey = "podstage.output", paramLabel = "URI",
-            description = "Output JSON Lines; rejects go to <output>.rejects.jsonl. Env PODSTAGE_OUTPUT.")
-    String output;
+    @Mixin
+    StageOptions.JsonLinesInputOutput inputOutput;
 
     @Option(names = "--endpoint", descriptionKey = "podstage.infer.endpoint", paramLabel = "URL",
             description = "Endpoint base URL, repeatable: primary first, then fallbacks. Env PODSTAGE_INFER_ENDPOINT"
@@ -125,26 +109,12 @@ public class InferCommand extends StageCommand {
             description = "How long it stays open. Env PODSTAGE_INFER_CIRCUIT_DELAY. Default: ${DEFAULT-VALUE}.")
     String circuitDelay;
 
-    @Option(names = "--max-reject-ratio", descriptionKey = "podstage.max-reject-ratio", paramLabel = "R",
-            description = "Rejected/input lines above which the stage fails (exit 3). Env PODSTAGE_MAX_REJECT_RATIO."
-                    + " Default: ${DEFAULT-VALUE}.")
-    String maxRejectRatio;
+    @Mixin
+    StageOptions.MaxRejectRatio maxRejectRatio;
 
-    @Option(names = "--variant", descriptionKey = "podstage.variant",
-            description = "A/B variant label for metrics and records. Env PODSTAGE_VARIANT.")
-    String variant;
+    @Mixin
+    StageOptions.Variant variant;
 
-    @Option(names = "--progress-interval", descriptionKey = "podstage.progress-interval", paramLabel = "DURATION",
-            description = "Progress log interval (0 = off). Env PODSTAGE_PROGRESS_INTERVAL. Default: ${DEFAULT-VALUE}.")
-    String progressInterval;
-
-    @Override
-    protected Stage stage() {
-        return stage;
-    }
-
-    @Override
-    protected StageConfigLoader withStageMappings(StageConfigLoader loader) {
-        return loader.with(InferConfig.class, InferConfig.PREFIX);
-    }
+    @Mixin
+    StageOptions.ProgressInterval progressInterval;
 }

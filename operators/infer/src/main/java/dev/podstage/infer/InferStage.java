@@ -1,7 +1,6 @@
 package dev.podstage.infer;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,14 +13,15 @@ import dev.podstage.runtime.config.ConfigProblem;
 import dev.podstage.runtime.config.SharedConfig;
 import dev.podstage.runtime.io.DataUri;
 import dev.podstage.runtime.resilience.GuardSettings;
-import dev.podstage.runtime.stage.Stage;
+import dev.podstage.runtime.stage.ConfiguredStage;
+import dev.podstage.runtime.stage.SingleFileIo;
+import dev.podstage.runtime.stage.SingleFileJob;
 import dev.podstage.runtime.stage.StageJob;
-import io.smallrye.config.SmallRyeConfig;
 import io.vertx.mutiny.core.Vertx;
 
-/** The {@code infer} stage: validates its configuration into an {@link InferJob}. */
+/** The {@code infer} stage: validates its configuration into a job that is an {@link InferRun}. */
 @ApplicationScoped
-public class InferStage implements Stage {
+public class InferStage extends ConfiguredStage<InferConfig> {
 
     /** Bump when the output for the same input and configuration changes. */
     static final String VERSION = "1";
@@ -29,19 +29,12 @@ public class InferStage implements Stage {
     @Inject
     Vertx vertx;
 
-    @Override
-    public String name() {
-        return "infer";
+    public InferStage() {
+        super("infer", VERSION, InferConfig.class, InferConfig.PREFIX);
     }
 
     @Override
-    public String version() {
-        return VERSION;
-    }
-
-    @Override
-    public StageJob prepare(SmallRyeConfig config, SharedConfig shared) {
-        InferConfig c = config.getConfigMapping(InferConfig.class, InferConfig.PREFIX);
+    protected StageJob prepareJob(InferConfig c, SharedConfig shared) {
         String p = InferConfig.PREFIX + ".";
         List<String> endpoints = Checks.requiredList(p + "endpoint", c.endpoint(), "one or more http(s) base URLs");
         endpoints.forEach(e -> checkUrl(p + "endpoint", e));
@@ -65,16 +58,7 @@ public class InferStage implements Stage {
                 .ifPresent(t -> {
                     throw new ConfigProblem(p + "prompt-template", t, "a template containing {text}");
                 });
-        List<String> inputs = Checks.requiredList("podstage.input", shared.input(), "one input URI (--input)");
-        if (inputs.size() != 1) {
-            throw new ConfigProblem("podstage.input", String.join(",", inputs), "exactly one input URI for infer");
-        }
-        Path input = DataUri.toPath("podstage.input", inputs.get(0));
-        Path output = DataUri.toPath("podstage.output", Checks.required("podstage.output", shared.output(),
-                "an output URI (--output)"));
-        if (input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
-            throw new ConfigProblem("podstage.output", shared.output().get(), "a file other than the input");
-        }
+        SingleFileIo io = SingleFileIo.of(shared, name());
         WireFormat wire = switch (c.protocol()) {
             case OPENAI_CHAT -> new OpenAiChat(model, c.maxTokens(), c.temperature().isPresent()
                     ? c.temperature().getAsDouble() : null, c.systemPrompt().orElse(null));
@@ -83,12 +67,13 @@ public class InferStage implements Stage {
         };
         GuardSettings guard = new GuardSettings(c.timeout(), c.maxRetries(), c.backoffInitial(), c.backoffMax(),
                 c.backoffJitter(), c.circuitVolume(), c.circuitFailureRatio(), c.circuitDelay(), c.maxInFlight());
-        InferSettings settings = new InferSettings(input, output, List.copyOf(endpoints), c.protocol(), wire, model,
-                c.batchSize(), c.maxInFlight(), c.timeout(), c.maxCostUsd(),
+        InferSettings settings = new InferSettings(io.input(), io.output(), List.copyOf(endpoints), c.protocol(), wire,
+                model, c.batchSize(), c.maxInFlight(), c.timeout(), c.maxCostUsd(),
                 new Pricing(c.priceInputPer1k(), c.priceOutputPer1k()), c.inputField(),
                 c.promptTemplate().orElse(null), c.dedupe(), c.apiKey().orElse(null), guard, c.shutdownGrace(),
                 shared.variant().orElse(null));
-        return new InferJob(settings, answerConfig(settings, c), vertx);
+        return new SingleFileJob(io, answerConfig(settings, c),
+                context -> new InferRun(settings, context, vertx).execute());
     }
 
     /** What determines the answers: not endpoints (where), not budget or concurrency (how), never the key. */

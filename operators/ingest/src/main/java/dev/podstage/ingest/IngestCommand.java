@@ -2,24 +2,19 @@ package dev.podstage.ingest;
 
 import java.util.List;
 
-import jakarta.inject.Inject;
-
-import dev.podstage.runtime.config.ConfigDefaults;
-import dev.podstage.runtime.config.StageConfigLoader;
-import dev.podstage.runtime.stage.Stage;
 import dev.podstage.runtime.stage.StageCommand;
+import dev.podstage.runtime.stage.StageOptions;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code ingest}: files, directories and URLs into stable, hash-assigned JSON Lines shards ready
- * for Airflow's dynamic task mapping. Each option names its config key in {@code descriptionKey};
- * the environment variable is the key in upper case with {@code _} for {@code .} and {@code -}.
+ * for Airflow's dynamic task mapping.
  */
 @TopCommand
-@Command(name = "ingest", mixinStandardHelpOptions = true, version = "podstage ingest " + IngestStage.VERSION,
-        defaultValueProvider = ConfigDefaults.class, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "ingest", version = "podstage ingest " + IngestStage.VERSION,
         description = "Reads JSON Lines, CSV/TSV (with a header), and text/Markdown/HTML files (one file = one"
                 + " document) from files, directories and http(s) URLs, and writes N shards"
                 + " shard-0000i-of-0000N.jsonl of {id, text, source, metadata}. A record's shard is sha256(id) mod N:"
@@ -30,9 +25,6 @@ import picocli.CommandLine.Option;
                 "Services by environment: PODSTAGE_DB_URL + PODSTAGE_DB_PASSWORD (ledger), PODSTAGE_STATSD_HOST/PORT"
                         + " (metrics), PODSTAGE_XCOM_PATH (default /airflow/xcom/return.json)." })
 public class IngestCommand extends StageCommand {
-
-    @Inject
-    IngestStage stage;
 
     @Option(names = "--input", descriptionKey = "podstage.input", paramLabel = "URI",
             description = "A file, a directory (every file below it, sorted by path) or an http(s) URL; repeatable."
@@ -101,17 +93,6 @@ public class IngestCommand extends StageCommand {
                     + " Default: ${DEFAULT-VALUE}.")
     String maxRejectRatio;
 
-    @Option(names = "--progress-interval", descriptionKey = "podstage.progress-interval", paramLabel = "DURATION",
-            description = "Progress log interval (0 = off). Env PODSTAGE_PROGRESS_INTERVAL. Default: ${DEFAULT-VALUE}.")
-    String progressInterval;
-
-    @Override
-    protected Stage stage() {
-        return stage;
-    }
-
-    @Override
-    protected StageConfigLoader withStageMappings(StageConfigLoader loader) {
-        return loader.with(IngestConfig.class, IngestConfig.PREFIX);
-    }
+    @Mixin
+    StageOptions.ProgressInterval progressInterval;
 }

@@ -13,13 +13,12 @@ import dev.podstage.runtime.config.Checks;
 import dev.podstage.runtime.config.ConfigProblem;
 import dev.podstage.runtime.config.SharedConfig;
 import dev.podstage.runtime.io.DataUri;
-import dev.podstage.runtime.stage.Stage;
+import dev.podstage.runtime.stage.ConfiguredStage;
 import dev.podstage.runtime.stage.StageJob;
-import io.smallrye.config.SmallRyeConfig;
 
 /** The {@code ingest} stage: validates its configuration into an {@link IngestJob}. */
 @ApplicationScoped
-public class IngestStage implements Stage {
+public class IngestStage extends ConfiguredStage<IngestConfig> {
 
     /** Bump when the shards for the same input and configuration change. */
     static final String VERSION = "1";
@@ -27,19 +26,12 @@ public class IngestStage implements Stage {
     /** Airflow cannot map over more (and shard names have five digits). */
     private static final int MAX_MAP_LENGTH_LIMIT = 99_999;
 
-    @Override
-    public String name() {
-        return "ingest";
+    public IngestStage() {
+        super("ingest", VERSION, IngestConfig.class, IngestConfig.PREFIX);
     }
 
     @Override
-    public String version() {
-        return VERSION;
-    }
-
-    @Override
-    public StageJob prepare(SmallRyeConfig config, SharedConfig shared) {
-        IngestConfig c = config.getConfigMapping(IngestConfig.class, IngestConfig.PREFIX);
+    protected StageJob prepareJob(IngestConfig c, SharedConfig shared) {
         String p = IngestConfig.PREFIX + ".";
         int maxMap = c.maxMapLength();
         if (maxMap < 1 || maxMap > MAX_MAP_LENGTH_LIMIT) {

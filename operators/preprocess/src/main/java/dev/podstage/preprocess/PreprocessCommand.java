@@ -1,24 +1,15 @@
 package dev.podstage.preprocess;
 
-import jakarta.inject.Inject;
-
-import dev.podstage.runtime.config.ConfigDefaults;
-import dev.podstage.runtime.config.StageConfigLoader;
-import dev.podstage.runtime.stage.Stage;
 import dev.podstage.runtime.stage.StageCommand;
+import dev.podstage.runtime.stage.StageOptions;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/**
- * {@code preprocess}: one shard of documents into clean, token-sized, deduplicated chunks. Each
- * option names its config key in {@code descriptionKey}; the environment variable is the key in
- * upper case with {@code _} for {@code .} and {@code -}.
- */
+/** {@code preprocess}: one shard of documents into clean, token-sized, deduplicated chunks. */
 @TopCommand
-@Command(name = "preprocess", mixinStandardHelpOptions = true,
-        version = "podstage preprocess " + PreprocessStage.VERSION, defaultValueProvider = ConfigDefaults.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "preprocess", version = "podstage preprocess " + PreprocessStage.VERSION,
         description = "Cleans each document of a shard (optional Markdown/HTML stripping, Unicode normalisation,"
                 + " whitespace and control characters), cuts it into chunks of about --chunk-tokens estimated tokens"
                 + " (code points / 4) with --chunk-overlap, between words and preferably after sentences, and writes"
@@ -30,9 +21,6 @@ import picocli.CommandLine.Option;
                         + " PODSTAGE_STATSD_HOST/PORT (metrics), PODSTAGE_XCOM_PATH (default"
                         + " /airflow/xcom/return.json)." })
 public class PreprocessCommand extends StageCommand {
-
-    @Inject
-    PreprocessStage stage;
 
     @Option(names = "--input", descriptionKey = "podstage.input", paramLabel = "URI",
             description = "Input JSON Lines (a shard of {id, text, …}). Env PODSTAGE_INPUT.")
@@ -88,22 +76,9 @@ public class PreprocessCommand extends StageCommand {
                     + " Default: ${DEFAULT-VALUE}.")
     String expectedOutputTokens;
 
-    @Option(names = "--max-reject-ratio", descriptionKey = "podstage.max-reject-ratio", paramLabel = "R",
-            description = "Rejected/input lines above which the stage fails (exit 3). Env PODSTAGE_MAX_REJECT_RATIO."
-                    + " Default: ${DEFAULT-VALUE}.")
-    String maxRejectRatio;
+    @Mixin
+    StageOptions.MaxRejectRatio maxRejectRatio;
 
-    @Option(names = "--progress-interval", descriptionKey = "podstage.progress-interval", paramLabel = "DURATION",
-            description = "Progress log interval (0 = off). Env PODSTAGE_PROGRESS_INTERVAL. Default: ${DEFAULT-VALUE}.")
-    String progressInterval;
-
-    @Override
-    protected Stage stage() {
-        return stage;
-    }
-
-    @Override
-    protected StageConfigLoader withStageMappings(StageConfigLoader loader) {
-        return loader.with(PreprocessConfig.class, PreprocessConfig.PREFIX);
-    }
+    @Mixin
+    StageOptions.ProgressInterval progressInterval;
 }

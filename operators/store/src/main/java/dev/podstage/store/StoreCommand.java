@@ -2,24 +2,16 @@ package dev.podstage.store;
 
 import java.util.List;
 
-import jakarta.inject.Inject;
-
-import dev.podstage.runtime.config.ConfigDefaults;
-import dev.podstage.runtime.config.StageConfigLoader;
-import dev.podstage.runtime.stage.Stage;
 import dev.podstage.runtime.stage.StageCommand;
+import dev.podstage.runtime.stage.StageOptions;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/**
- * {@code store}: idempotent, batched upserts of embed's chunks and infer's results into PostgreSQL.
- * Each option names its config key in {@code descriptionKey}; the environment variable is the key
- * in upper case with {@code _} for {@code .} and {@code -}.
- */
+/** {@code store}: idempotent, batched upserts of embed's chunks and infer's results into PostgreSQL. */
 @TopCommand
-@Command(name = "store", mixinStandardHelpOptions = true, version = "podstage store " + StoreStage.VERSION,
-        defaultValueProvider = ConfigDefaults.class, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "store", version = "podstage store " + StoreStage.VERSION,
         description = "Upserts chunks with embeddings (into podstage_documents and podstage_chunks) and inference results"
                 + " (into podstage_results, keyed by id, variant and model) in batches, one transaction each; a rerun"
                 + " leaves one row per key. Creates and versions its tables itself. Exit codes: 0 ok, 2 bad"
@@ -28,9 +20,6 @@ import picocli.CommandLine.Option;
                 + " + PODSTAGE_DB_PASSWORD, PODSTAGE_STATSD_HOST/PORT (metrics), PODSTAGE_XCOM_PATH (default"
                 + " /airflow/xcom/return.json). The run is recorded in podstage_runs from AIRFLOW_CTX_*." })
 public class StoreCommand extends StageCommand {
-
-    @Inject
-    StoreStage stage;
 
     @Option(names = "--input", descriptionKey = "podstage.input", paramLabel = "URI",
             description = "Input JSON Lines (file:// URI or path), repeatable: embed's chunks or infer's results."
@@ -76,22 +65,9 @@ public class StoreCommand extends StageCommand {
                     + " Env PODSTAGE_VARIANT.")
     String variant;
 
-    @Option(names = "--max-reject-ratio", descriptionKey = "podstage.max-reject-ratio", paramLabel = "R",
-            description = "Rejected/input lines above which the stage fails (exit 3). Env PODSTAGE_MAX_REJECT_RATIO."
-                    + " Default: ${DEFAULT-VALUE}.")
-    String maxRejectRatio;
+    @Mixin
+    StageOptions.MaxRejectRatio maxRejectRatio;
 
-    @Option(names = "--progress-interval", descriptionKey = "podstage.progress-interval", paramLabel = "DURATION",
-            description = "Progress log interval (0 = off). Env PODSTAGE_PROGRESS_INTERVAL. Default: ${DEFAULT-VALUE}.")
-    String progressInterval;
-
-    @Override
-    protected Stage stage() {
-        return stage;
-    }
-
-    @Override
-    protected StageConfigLoader withStageMappings(StageConfigLoader loader) {
-        return loader.with(StoreConfig.class, StoreConfig.PREFIX);
-    }
+    @Mixin
+    StageOptions.ProgressInterval progressInterval;
 }

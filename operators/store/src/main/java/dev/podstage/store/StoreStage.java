@@ -17,13 +17,12 @@ import dev.podstage.runtime.config.ConfigProblem;
 import dev.podstage.runtime.config.SharedConfig;
 import dev.podstage.runtime.io.DataUri;
 import dev.podstage.runtime.stage.AirflowContext;
-import dev.podstage.runtime.stage.Stage;
+import dev.podstage.runtime.stage.ConfiguredStage;
 import dev.podstage.runtime.stage.StageJob;
-import io.smallrye.config.SmallRyeConfig;
 
 /** The {@code store} stage: validates its configuration into a {@link StoreJob}. */
 @ApplicationScoped
-public class StoreStage implements Stage {
+public class StoreStage extends ConfiguredStage<StoreConfig> {
 
     private static final Logger LOG = Logger.getLogger(StoreStage.class);
 
@@ -39,19 +38,12 @@ public class StoreStage implements Stage {
     @Inject
     RunLog runLog;
 
-    @Override
-    public String name() {
-        return "store";
+    public StoreStage() {
+        super("store", VERSION, StoreConfig.class, StoreConfig.PREFIX);
     }
 
     @Override
-    public String version() {
-        return VERSION;
-    }
-
-    @Override
-    public StageJob prepare(SmallRyeConfig config, SharedConfig shared) {
-        StoreConfig c = config.getConfigMapping(StoreConfig.class, StoreConfig.PREFIX);
+    protected StageJob prepareJob(StoreConfig c, SharedConfig shared) {
         String p = StoreConfig.PREFIX + ".";
         Checks.required("podstage.db-url", shared.dbUrl(),
                 "a postgresql://host:port/database URL (env PODSTAGE_DB_URL): store writes to PostgreSQL");

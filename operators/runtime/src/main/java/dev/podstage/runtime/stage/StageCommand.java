@@ -6,14 +6,23 @@ import jakarta.inject.Inject;
 
 import dev.podstage.runtime.config.ConfigDefaults;
 import dev.podstage.runtime.config.StageConfigLoader;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * Base of every stage's picocli command. Options name their config key in {@code descriptionKey};
- * the command only says which stage it is and which mapping holds its keys — the lifecycle is the
- * runtime's ({@link StageRunner}).
+ * Base of every stage's picocli command. A command declares its name, help text and options; each
+ * option names its config key in {@code descriptionKey}, and the environment variable is that key
+ * in upper case with {@code _} for {@code .} and {@code -}. Options several stages share are
+ * mixins in {@link StageOptions}.
+ *
+ * <p>The rest is the same for every stage and lives here: {@code -h}/{@code -V}, {@code --help}
+ * defaults from the config mapping ({@link ConfigDefaults}), options listed in declaration order,
+ * and the lifecycle ({@link StageRunner}) run on the program's stage — each stage program has
+ * exactly one {@link Stage} bean, which also says which config mapping holds its keys.
  */
+@Command(mixinStandardHelpOptions = true, defaultValueProvider = ConfigDefaults.class, sortOptions = false,
+        usageHelpAutoWidth = true)
 public abstract class StageCommand implements Callable<Integer>, ConfigDefaults.ConfiguredCommand {
 
     @Spec
@@ -22,23 +31,21 @@ public abstract class StageCommand implements Callable<Integer>, ConfigDefaults.
     @Inject
     StageRunner runner;
 
+    @Inject
+    Stage stage;
+
     private StageConfigLoader loader;
-
-    protected abstract Stage stage();
-
-    /** Registers the stage's own mapping(s) on a loader that already knows {@code SharedConfig}. */
-    protected abstract StageConfigLoader withStageMappings(StageConfigLoader loader);
 
     @Override
     public synchronized StageConfigLoader configLoader() {
         if (loader == null) {
-            loader = withStageMappings(new StageConfigLoader());
+            loader = stage.withConfigMappings(new StageConfigLoader());
         }
         return loader;
     }
 
     @Override
     public Integer call() {
-        return runner.run(stage(), configLoader(), spec.commandLine().getParseResult());
+        return runner.run(stage, configLoader(), spec.commandLine().getParseResult());
     }
 }
