@@ -49,17 +49,8 @@ final class IngestJob implements StageJob {
         config.put("csv_delimiter", String.valueOf(settings.csvDelimiter()));
         config.put("shards", settings.plan().fixed().isPresent() ? settings.plan().fixed().getAsInt() : null);
         config.put("shard_size", settings.plan().fixed().isPresent() ? null : settings.plan().shardSize());
-        config.put("output", directoryUri(settings.output()));
+        config.put("output", DataUri.toUri(settings.output()));
         return config;
-    }
-
-    /**
-     * The output directory's URI without the trailing slash {@code Path.toUri()} adds only once the
-     * directory exists: otherwise the first run and its rerun would have different job keys.
-     */
-    static String directoryUri(Path dir) {
-        String uri = DataUri.toUri(dir);
-        return uri.endsWith("/") && uri.length() > "file:///".length() ? uri.substring(0, uri.length() - 1) : uri;
     }
 
     @Override

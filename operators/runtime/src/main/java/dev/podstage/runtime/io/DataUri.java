@@ -27,7 +27,14 @@ public final class DataUri {
         return Path.of(value);
     }
 
+    /**
+     * The {@code file:} URI of a path, the same whether or not the path exists: {@code Path.toUri()}
+     * adds a trailing {@code /} for an existing directory, which would make an output directory's
+     * URI (and so a job key) change between a run and its rerun. The root keeps its {@code /}.
+     */
     public static String toUri(Path path) {
-        return path.toAbsolutePath().normalize().toUri().toString();
+        Path absolute = path.toAbsolutePath().normalize();
+        String uri = absolute.toUri().toString();
+        return uri.endsWith("/") && absolute.getNameCount() > 0 ? uri.substring(0, uri.length() - 1) : uri;
     }
 }
