@@ -62,10 +62,10 @@ class EvaluateIT extends EvaluateTestBase {
 
         String html = Files.readString(report());
         assertThat(html).contains(a).contains(b).contains("<svg").contains("Winner: <strong>" + a + "</strong>");
-        assertThat(strings("SELECT verdict || ':' || winner || ':' || decided_by || ':' || (variants->'b'->>'exact_match')"
+        assertThat(db.strings("SELECT verdict || ':' || winner || ':' || decided_by || ':' || (variants->'b'->>'exact_match')"
                 + " FROM podstage_ab_results WHERE variant_a = ? AND variant_b = ?", a, b))
                 .containsExactly("winner:" + a + ":quality:0.75");
-        assertThat(strings("SELECT version FROM podstage_schema WHERE component = 'evaluate'")).containsExactly("1");
+        assertThat(db.strings("SELECT version FROM podstage_schema WHERE component = 'evaluate'")).containsExactly("1");
     }
 
     @Test
@@ -96,7 +96,7 @@ class EvaluateIT extends EvaluateTestBase {
         assertThat(run.xcom().path("winner").isNull()).isTrue();
         assertThat(run.xcom().path("variant_b").path("records").asLong()).isEqualTo(10);
         assertThat(Files.readString(report())).contains("Insufficient data").contains(a).contains(b).contains("<svg");
-        assertThat(strings("SELECT verdict || ':' || coalesce(winner, '-') FROM podstage_ab_results WHERE variant_a = ?", a))
+        assertThat(db.strings("SELECT verdict || ':' || coalesce(winner, '-') FROM podstage_ab_results WHERE variant_a = ?", a))
                 .containsExactly("insufficient_data:-");
     }
 
@@ -144,7 +144,7 @@ class EvaluateIT extends EvaluateTestBase {
         assertThat(xcom1.path("winner").asText()).isEqualTo(a);
         assertThat(xcom1.path("variant_b").path("records").asLong()).isEqualTo(N);
         assertThat(run2.xcom().path("verdict").asText()).as("variant a stored nothing in run-2").isEqualTo("insufficient_data");
-        assertThat(strings("SELECT results_run_id || ':' || verdict FROM podstage_ab_results WHERE variant_a = ?"
+        assertThat(db.strings("SELECT results_run_id || ':' || verdict FROM podstage_ab_results WHERE variant_a = ?"
                 + " ORDER BY 1", a)).containsExactly("run-1:winner", "run-2:insufficient_data");
     }
 
@@ -162,7 +162,7 @@ class EvaluateIT extends EvaluateTestBase {
         assertThat(same).isEqualTo("already_done");
         assertThat(more.xcom().path("status").asText()).isEqualTo("success");
         assertThat(more.xcom().path("variant_b").path("records").asLong()).isEqualTo(N + 1);
-        assertThat(strings("SELECT count(*) FROM podstage_ab_results WHERE variant_a = ?", a)).containsExactly("1");
+        assertThat(db.strings("SELECT count(*) FROM podstage_ab_results WHERE variant_a = ?", a)).containsExactly("1");
     }
 
     @Test
@@ -184,7 +184,7 @@ class EvaluateIT extends EvaluateTestBase {
 
     @Test
     void badConfigurationExits2NamingTheKeyAndMissingResultsExit3() throws Exception {
-        StageProcess.Result noVariant = StageProcess.of(dir).withLedger().env("PODSTAGE_DB_URL", dbUrl())
+        StageProcess.Result noVariant = StageProcess.of(dir).withLedger().env("PODSTAGE_DB_URL", db.dbUrl())
                 .args("--variant-a", a, "--output", report().toString()).run();
         StageProcess.Result same = evaluate("--variant-b", a).run();
         StageProcess.Result badRule = evaluate("--rule", "quality,speed").run();

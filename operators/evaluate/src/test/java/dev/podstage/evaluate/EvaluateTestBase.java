@@ -3,20 +3,15 @@ package dev.podstage.evaluate;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.podstage.testkit.Services;
 import dev.podstage.testkit.StageProcess;
+import dev.podstage.testkit.TestSchema;
 
 /**
  * Each test class reads and writes a PostgreSQL schema of its own (reached through
@@ -35,7 +30,8 @@ abstract class EvaluateTestBase {
                 created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY (id, variant, model))""";
 
-    static String schema;
+    @RegisterExtension
+    static final TestSchema db = new TestSchema("evaluate_it", RESULTS_DDL);
 
     @TempDir
     Path dir;
@@ -44,33 +40,12 @@ abstract class EvaluateTestBase {
     final String a = "a-" + tag;
     final String b = "b-" + tag;
 
-    @BeforeAll
-    static void createSchema() throws SQLException {
-        schema = "evaluate_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-        try (Connection c = Services.jdbc(); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-            s.execute("SET search_path TO " + schema);
-            s.execute(RESULTS_DDL);
-        }
-    }
-
-    @AfterAll
-    static void dropSchema() throws SQLException {
-        try (Connection c = Services.jdbc(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
-    }
-
-    static String dbUrl() {
-        return Services.dbUrl() + "?search_path=" + schema;
-    }
-
     Path report() {
         return dir.resolve("report.html");
     }
 
     StageProcess evaluate(String... args) {
-        return StageProcess.of(dir).withLedger().env("PODSTAGE_DB_URL", dbUrl())
+        return StageProcess.of(dir).withLedger().env("PODSTAGE_DB_URL", db.dbUrl())
                 .args("--variant-a", a, "--variant-b", b, "--output", report().toString()).args(args);
     }
 
@@ -84,42 +59,21 @@ abstract class EvaluateTestBase {
     }
 
     static void insert(List<Result> results) throws SQLException {
-        try (Connection c = Services.jdbc()) {
-            c.setSchema(schema);
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO podstage_results (id, variant, model, output, error,"
-                    + " input_tokens, output_tokens, cost_usd, latency_ms, endpoint, cached, run_id)"
-                    + " VALUES (?, ?, 'gpt-test', to_jsonb(CAST(? AS text)), ?, 10, 5, ?, ?, 'http://e', ?, ?)")) {
-                for (Result r : results) {
-                    s.setString(1, r.id());
-                    s.setString(2, r.variant());
-                    s.setString(3, r.output());
-                    s.setString(4, r.error());
-                    s.setObject(5, r.error() == null ? r.cost() : null);
-                    s.setObject(6, r.error() == null ? r.latency() : null);
-                    s.setBoolean(7, r.cached());
-                    s.setString(8, r.runId());
-                    s.addBatch();
-                }
-                s.executeBatch();
+        try (Connection c = db.jdbc(); PreparedStatement s = c.prepareStatement("INSERT INTO podstage_results (id,"
+                + " variant, model, output, error, input_tokens, output_tokens, cost_usd, latency_ms, endpoint, cached,"
+                + " run_id) VALUES (?, ?, 'gpt-test', to_jsonb(CAST(? AS text)), ?, 10, 5, ?, ?, 'http://e', ?, ?)")) {
+            for (Result r : results) {
+                s.setString(1, r.id());
+                s.setString(2, r.variant());
+                s.setString(3, r.output());
+                s.setString(4, r.error());
+                s.setObject(5, r.error() == null ? r.cost() : null);
+                s.setObject(6, r.error() == null ? r.latency() : null);
+                s.setBoolean(7, r.cached());
+                s.setString(8, r.runId());
+                s.addBatch();
             }
-        }
-    }
-
-    static List<String> strings(String sql, Object... params) throws SQLException {
-        try (Connection c = Services.jdbc()) {
-            c.setSchema(schema);
-            try (PreparedStatement statement = c.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    statement.setObject(i + 1, params[i]);
-                }
-                List<String> values = new ArrayList<>();
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        values.add(rs.getString(1));
-                    }
-                }
-                return values;
-            }
+            s.executeBatch();
         }
     }
 }

@@ -28,13 +28,13 @@ class StoreChunksIT extends StoreTestBase {
         StageProcess.Result run = store("--input", input.toString()).run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1", schema))
+        assertThat(db.strings("SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1", db.name()))
                 .contains("podstage_chunks", "podstage_documents", "podstage_results", "podstage_runs", "podstage_schema");
-        assertThat(count("SELECT version FROM podstage_schema WHERE component = 'store'")).isEqualTo(StoreSchema.VERSION);
-        assertThat(strings("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+        assertThat(db.count("SELECT version FROM podstage_schema WHERE component = 'store'")).isEqualTo(StoreSchema.VERSION);
+        assertThat(db.strings("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
                 + " WHERE attrelid = to_regclass('podstage_chunks') AND attname = 'embedding'")).containsExactly("real[]");
-        assertThat(count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%")).isEqualTo(25);
-        assertThat(count("SELECT count(*) FROM podstage_documents WHERE doc_id LIKE ?", prefix + "%")).isEqualTo(3);
+        assertThat(db.count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%")).isEqualTo(25);
+        assertThat(db.count("SELECT count(*) FROM podstage_documents WHERE doc_id LIKE ?", prefix + "%")).isEqualTo(3);
 
         JsonNode xcom = run.xcom();
         assertThat(xcom.path("status").asText()).isEqualTo("success");
@@ -49,7 +49,7 @@ class StoreChunksIT extends StoreTestBase {
 
         // The vector arrives intact: same floats, same order.
         Map<String, Object> first = chunk(0, 384, "text 0");
-        try (Connection c = jdbc(); var q = c.prepareStatement("SELECT embedding, metadata->>'source' FROM podstage_chunks WHERE id = ?")) {
+        try (Connection c = db.jdbc(); var q = c.prepareStatement("SELECT embedding, metadata->>'source' FROM podstage_chunks WHERE id = ?")) {
             q.setString(1, (String) first.get("id"));
             try (ResultSet rs = q.executeQuery()) {
                 assertThat(rs.next()).isTrue();
@@ -94,8 +94,8 @@ class StoreChunksIT extends StoreTestBase {
         assertThat(upsert.xcom().path("records_in").asLong()).isEqualTo(42);
         assertThat(upsert.xcom().path("dropped").asLong()).as("records superseded by a later one of the same key")
                 .isEqualTo(2);
-        assertThat(count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%")).isEqualTo(40);
-        assertThat(strings("SELECT text FROM podstage_chunks WHERE id = ?", chunk(5, 16, "").get("id")))
+        assertThat(db.count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%")).isEqualTo(40);
+        assertThat(db.strings("SELECT text FROM podstage_chunks WHERE id = ?", chunk(5, 16, "").get("id")))
                 .containsExactly("text 5, edited");
     }
 
@@ -125,7 +125,7 @@ class StoreChunksIT extends StoreTestBase {
         assertThat(run.xcom().path("rejects").asLong()).isEqualTo(5);
         assertThat(run.xcom().path("records_in").asLong()).isEqualTo(7);
         assertThat(run.xcom().path("rejects_uri").asText()).endsWith("receipt.jsonl.rejects.jsonl");
-        assertThat(strings("SELECT id FROM podstage_chunks WHERE id LIKE ? ORDER BY id", prefix + "%"))
+        assertThat(db.strings("SELECT id FROM podstage_chunks WHERE id LIKE ? ORDER BY id", prefix + "%"))
                 .containsExactly(prefix + "doc0#0", prefix + "doc0#1");
 
         // Under the default ratio the same input fails with exit 3, after storing what was good.

@@ -34,7 +34,7 @@ class StoreInterruptIT extends StoreTestBase {
     }
 
     private List<String> runStatus() throws SQLException {
-        return strings("SELECT status || ' try ' || try_number FROM podstage_runs WHERE dag_id = 'store_it' AND run_id = ?",
+        return db.strings("SELECT status || ' try ' || try_number FROM podstage_runs WHERE dag_id = 'store_it' AND run_id = ?",
                 prefix);
     }
 
@@ -90,7 +90,7 @@ class StoreInterruptIT extends StoreTestBase {
 
     private long storedRows() throws SQLException {
         try {
-            return count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%");
+            return db.count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%");
         } catch (SQLException e) {
             if ("42P01".equals(e.getSQLState())) {
                 return 0; // the stage has not created its tables yet
@@ -121,10 +121,10 @@ class StoreInterruptIT extends StoreTestBase {
 
     private void assertEveryKeyOnce(Path input) throws SQLException {
         Set<String> expected = new HashSet<>(JsonLines.ids(input));
-        List<String> stored = strings("SELECT id FROM podstage_chunks WHERE id LIKE ?", prefix + "%");
+        List<String> stored = db.strings("SELECT id FROM podstage_chunks WHERE id LIKE ?", prefix + "%");
         assertThat(stored).hasSize(RECORDS).doesNotHaveDuplicates();
         assertThat(new HashSet<>(stored)).isEqualTo(expected);
-        assertThat(count("SELECT count(DISTINCT doc_id) FROM podstage_chunks WHERE id LIKE ?", prefix + "%"))
-                .isEqualTo(count("SELECT count(*) FROM podstage_documents WHERE doc_id LIKE ?", prefix + "%"));
+        assertThat(db.count("SELECT count(DISTINCT doc_id) FROM podstage_chunks WHERE id LIKE ?", prefix + "%"))
+                .isEqualTo(db.count("SELECT count(*) FROM podstage_documents WHERE doc_id LIKE ?", prefix + "%"));
     }
 }

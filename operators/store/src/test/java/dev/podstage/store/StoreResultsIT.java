@@ -59,14 +59,14 @@ class StoreResultsIT extends StoreTestBase {
         assertThat(xcom.path("inputs")).extracting(n -> n.path("kind").asText()).containsExactly("results", "results", "errors");
         assertThat(JsonLines.read(dir.resolve("receipt.jsonl.rejects.jsonl")).get(0).path("reason").asText())
                 .isEqualTo("a.jsonl.rejects.jsonl: not an infer reject: needs a number 'line' and a string 'reason'");
-        assertThat(count("SELECT count(*) FROM podstage_results WHERE (id LIKE ? OR id = 'line:9') AND variant = 'A'",
+        assertThat(db.count("SELECT count(*) FROM podstage_results WHERE (id LIKE ? OR id = 'line:9') AND variant = 'A'",
                 prefix + "%")).isEqualTo(9);
-        assertThat(count("SELECT count(*) FROM podstage_results WHERE id LIKE ? AND variant = 'B'", prefix + "%")).isEqualTo(6);
-        assertThat(strings("SELECT id || '=' || error FROM podstage_results WHERE id IN (?, ?, 'line:9') AND variant = 'A'"
+        assertThat(db.count("SELECT count(*) FROM podstage_results WHERE id LIKE ? AND variant = 'B'", prefix + "%")).isEqualTo(6);
+        assertThat(db.strings("SELECT id || '=' || error FROM podstage_results WHERE id IN (?, ?, 'line:9') AND variant = 'A'"
                 + " ORDER BY id", prefix + "r6", prefix + "r7"))
                 .containsExactly("line:9=not valid JSON: x", prefix + "r6=endpoint rejected the request: 400 Bad Request",
                         prefix + "r7=missing string field 'text'");
-        try (Connection c = jdbc(); var q = c.prepareStatement("SELECT output #>> '{}', input_tokens, output_tokens, cost_usd,"
+        try (Connection c = db.jdbc(); var q = c.prepareStatement("SELECT output #>> '{}', input_tokens, output_tokens, cost_usd,"
                 + " latency_ms, endpoint, cached, error FROM podstage_results WHERE id = ? AND variant = 'B' AND model = 'gpt-test'")) {
             q.setString(1, prefix + "r4");
             try (ResultSet rs = q.executeQuery()) {
@@ -101,10 +101,10 @@ class StoreResultsIT extends StoreTestBase {
         assertThat(nextRun.exitCode()).as(nextRun.toString()).isZero();
         assertThat(nextRun.xcom().path("tables").path("podstage_results").path("updated").asLong()).isEqualTo(5);
 
-        assertThat(strings("SELECT DISTINCT run_id FROM podstage_results WHERE id LIKE ?", prefix + "%"))
+        assertThat(db.strings("SELECT DISTINCT run_id FROM podstage_results WHERE id LIKE ?", prefix + "%"))
                 .containsExactly(prefix + "run2");
-        assertThat(count("SELECT count(*) FROM podstage_results WHERE id LIKE ?", prefix + "%")).isEqualTo(5);
-        assertThat(strings("SELECT run_id || ':' || status || ':' || records_out FROM podstage_runs WHERE dag_id = 'ab'"
+        assertThat(db.count("SELECT count(*) FROM podstage_results WHERE id LIKE ?", prefix + "%")).isEqualTo(5);
+        assertThat(db.strings("SELECT run_id || ':' || status || ':' || records_out FROM podstage_runs WHERE dag_id = 'ab'"
                 + " AND run_id LIKE ? ORDER BY run_id", prefix + "%"))
                 .containsExactly(prefix + "run1:success:5", prefix + "run2:success:5");
     }
@@ -119,6 +119,6 @@ class StoreResultsIT extends StoreTestBase {
         assertThat(run.xcom().path("rejects").asLong()).isEqualTo(3);
         assertThat(JsonLines.read(dir.resolve("receipt.jsonl.rejects.jsonl")))
                 .allSatisfy(r -> assertThat(r.path("reason").asText()).isEqualTo("missing string field 'doc_id'"));
-        assertThat(count("SELECT count(*) FROM podstage_results WHERE id LIKE ?", prefix + "%")).isZero();
+        assertThat(db.count("SELECT count(*) FROM podstage_results WHERE id LIKE ?", prefix + "%")).isZero();
     }
 }

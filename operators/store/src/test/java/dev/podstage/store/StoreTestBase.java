@@ -1,24 +1,18 @@
 package dev.podstage.store;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.podstage.testkit.JsonLines;
-import dev.podstage.testkit.Services;
 import dev.podstage.testkit.StageProcess;
+import dev.podstage.testkit.TestSchema;
 
 /**
  * Each test class writes into a PostgreSQL schema of its own (the stage reaches it through
@@ -27,31 +21,13 @@ import dev.podstage.testkit.StageProcess;
  */
 abstract class StoreTestBase {
 
-    static String schema;
+    @RegisterExtension
+    static final TestSchema db = new TestSchema("store_it");
 
     @TempDir
     Path dir;
 
     final String prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + "-";
-
-    @BeforeAll
-    static void createSchema() throws SQLException {
-        schema = "store_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-        try (Connection c = Services.jdbc(); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        }
-    }
-
-    @AfterAll
-    static void dropSchema() throws SQLException {
-        try (Connection c = Services.jdbc(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
-    }
-
-    static String dbUrl() {
-        return Services.dbUrl() + "?search_path=" + schema;
-    }
 
     Path receipt() {
         return dir.resolve("receipt.jsonl");
@@ -59,7 +35,7 @@ abstract class StoreTestBase {
 
     /** The stage with the ledger/store database in this class's schema and a receipt in the test's directory. */
     StageProcess store(String... args) {
-        return StageProcess.of(dir).withLedger().env("PODSTAGE_DB_URL", dbUrl())
+        return StageProcess.of(dir).withLedger().env("PODSTAGE_DB_URL", db.dbUrl())
                 .args("--output", receipt().toString()).args(args);
     }
 
@@ -82,38 +58,5 @@ abstract class StoreTestBase {
         record.put("model", "all-MiniLM-L6-v2");
         record.put("metadata", Map.of("source", "file-" + i / 10 + ".txt"));
         return record;
-    }
-
-    static Connection jdbc() throws SQLException {
-        Connection c = Services.jdbc();
-        c.setSchema(schema);
-        return c;
-    }
-
-    static long count(String sql, Object... params) throws SQLException {
-        try (Connection c = jdbc(); var statement = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                statement.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    static List<String> strings(String sql, Object... params) throws SQLException {
-        try (Connection c = jdbc(); var statement = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                statement.setObject(i + 1, params[i]);
-            }
-            List<String> values = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    values.add(rs.getString(1));
-                }
-            }
-            return values;
-        }
     }
 }
