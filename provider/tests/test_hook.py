@@ -63,6 +63,7 @@ def test_endpoint_built_from_host_port_schema():
     ("kwargs", "message"),
     [
         ({"extra": {"model": "m"}}, "names no endpoint"),
+        ({"extra": {"endpoints": " , ", "model": "m"}}, "names no endpoint"),
         ({"extra": {"endpoints": ["ftp://x"], "model": "m"}}, "not an http"),
         ({"extra": {"endpoints": [1, 2], "model": "m"}}, "list of URLs"),
         ({"extra": {"endpoints": ["http://x"], "model": "m", "protocol": "grpc"}}, "protocol='grpc'"),

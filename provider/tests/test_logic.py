@@ -80,6 +80,27 @@ def test_stage_totals():
     assert totals["cost_usd"] == 0.01
 
 
+def test_summary_of_an_evaluation_keeps_the_verdict_and_each_variants_numbers():
+    evaluated = {
+        "verdict": "winner",
+        "winner": "b",
+        "decided_by": "quality",
+        "rule": ["quality", "cost"],
+        "reasons": ["quality: a 0.5 vs b 0.9: b is better"],
+        "variant_a": {"name": "a", "records": 60, "quality": 0.5, "cost_per_record_usd": 1e-05, "extra": 1},
+        "variant_b": {"name": "b", "records": 60, "quality": 0.9, "latency_p95_ms": 300},
+    }
+    result = summary.evaluation(evaluated, {"a": "small", "b": "large"})
+    assert result is not None
+    assert (result["verdict"], result["winner"], result["decided_by"]) == ("winner", "b", "quality")
+    assert result["variants"]["a"]["model"] == "small"
+    assert result["variants"]["a"]["quality"] == 0.5
+    assert "extra" not in result["variants"]["a"]
+    assert result["variants"]["b"]["latency_p95_ms"] == 300
+    assert result["variants"]["b"]["cost_per_record_usd"] is None
+    assert summary.evaluation(None, {}) is None
+
+
 def test_summary_record_writes_the_latest_run(env, tmp_path):
     env.setenv("PODSTAGE_SUMMARY_DIR", str(tmp_path))
     summary.record("d", "r1", {"x": 1})
@@ -117,6 +138,8 @@ def test_stage_uris_and_option_arguments():
         "--f",
         "0",
     ]
+    with pytest.raises(TypeError, match="option 'model': a mapping is no command-line value"):
+        option_arguments({"model": {"name": "m"}})
 
 
 def test_reason_prefers_the_termination_message_then_the_last_error_line():

@@ -31,11 +31,23 @@ def test_local_backends_default_to_a_data_dir_in_the_cache():
         ({"PODSTAGE_DATA_DIR": "relative/dir"}, "must be an absolute path"),
         ({"PODSTAGE_METRICS_ENABLED": "maybe"}, "PODSTAGE_METRICS_ENABLED='maybe' is not a boolean"),
         ({"PODSTAGE_PODMAN_MOUNTS": "rel:rel"}, "must be an absolute path"),
+        ({"PODSTAGE_IMAGE_PULL_POLICY": "always"}, r"PODSTAGE_IMAGE_PULL_POLICY='always' \(allowed: IfNotPresent"),
+        ({"PODSTAGE_STATSD_PORT": "81x5"}, "PODSTAGE_STATSD_PORT='81x5' is not a port"),
+        ({"PODSTAGE_STATSD_PORT": "70000"}, "is not a port"),
+        ({"PODSTAGE_JVM_FLAGS": "-Dx='unclosed"}, "PODSTAGE_JVM_FLAGS=.* is not a shell-quoted list of words"),
+        ({"PODSTAGE_PODMAN_ARGS": '--label "a'}, "PODSTAGE_PODMAN_ARGS=.* is not a shell-quoted list"),
     ],
 )
 def test_bad_settings_fail_the_parse_naming_the_variable(env, message):
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(env)
+
+
+def test_data_volume_claim_can_be_turned_off_and_pull_policy_set():
+    assert Settings.from_env({"PODSTAGE_DATA_PVC": "none"}).data_pvc is None
+    assert Settings.from_env({"PODSTAGE_DATA_PVC": ""}).data_pvc is None
+    assert Settings.from_env({"PODSTAGE_DATA_PVC": "shared"}).data_pvc == "shared"
+    assert Settings.from_env({"PODSTAGE_IMAGE_PULL_POLICY": "Always"}).image_pull_policy == "Always"
 
 
 def test_services_are_forwarded_and_nothing_else():

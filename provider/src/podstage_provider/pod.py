@@ -89,19 +89,12 @@ def container_security_context() -> k8s.V1SecurityContext:
 
 
 def sidecar_security_context() -> k8s.V1SecurityContext:
-    """The XCom sidecar (alpine, ``sh -c 'sleep'``) needs nothing either; it must not weaken the pod.
+    """The XCom sidecar (alpine, ``sh -c 'sleep'``) needs nothing either: the stage container's restrictions.
 
     It runs as the pod's user (the stage's), so it can read ``return.json`` whatever mode the stage
     created it with.
     """
-    return k8s.V1SecurityContext(
-        run_as_non_root=True,
-        allow_privilege_escalation=False,
-        privileged=False,
-        read_only_root_filesystem=True,
-        capabilities=k8s.V1Capabilities(drop=["ALL"]),
-        seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
-    )
+    return container_security_context()
 
 
 def tmp_volume(size: str) -> tuple[k8s.V1Volume, k8s.V1VolumeMount]:

@@ -30,6 +30,7 @@ from podstage_provider.version import __version__
 
 EXECUTION_ENV = "PODSTAGE_EXECUTION"
 BACKENDS = ("kubernetes", "local", "podman")
+PULL_POLICIES = ("IfNotPresent", "Always", "Never")
 
 #: Services every stage understands, forwarded to the stage's environment when set here.
 SERVICE_ENV = (
@@ -81,6 +82,82 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise SettingsError(f"{name}={raw!r} is not a boolean (allowed: true/false, 1/0, yes/no, on/off)")
 
 
+def _execution(env: Mapping[str, str]) -> str:
+    execution = (env.get(EXECUTION_ENV) or "kubernetes").strip().lower()
+    if execution not in BACKENDS:
+        raise SettingsError(
+            f"{EXECUTION_ENV}={env.get(EXECUTION_ENV)!r} is not a backend (allowed: {', '.join(BACKENDS)})"
+        )
+    return execution
+
+
+def _one_of(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = env.get(name) or default
+    if value not in allowed:
+        raise SettingsError(f"{name}={value!r} (allowed: {', '.join(allowed)})")
+    return value
+
+
+def _data_dir(env: Mapping[str, str], execution: str) -> str:
+    data_dir = env.get("PODSTAGE_DATA_DIR") or _default_data_dir(env, execution)
+    if not os.path.isabs(data_dir):
+        raise SettingsError(f"PODSTAGE_DATA_DIR={data_dir!r} must be an absolute path")
+    return data_dir.rstrip("/") or "/"
+
+
+def _data_pvc(env: Mapping[str, str]) -> str | None:
+    """The data volume's claim: ``podstage-data`` unless set; empty or ``none`` for no data volume."""
+    claim = env.get("PODSTAGE_DATA_PVC", "podstage-data")
+    return None if claim in ("", "none") else claim
+
+
+def _words(env: Mapping[str, str], name: str, default: str) -> tuple[str, ...]:
+    """A shell-quoted list of words (JVM flags, podman arguments)."""
+    try:
+        return tuple(shlex.split(env.get(name, default)))
+    except ValueError as e:
+        raise SettingsError(f"{name}={env.get(name)!r} is not a shell-quoted list of words: {e}") from e
+
+
+def _java(env: Mapping[str, str]) -> str:
+    """PODSTAGE_JAVA, else JAVA_HOME's java, else java from PATH."""
+    if env.get("PODSTAGE_JAVA"):
+        return env["PODSTAGE_JAVA"]
+    return str(Path(env["JAVA_HOME"], "bin", "java")) if env.get("JAVA_HOME") else "java"
+
+
+def _jars(env: Mapping[str, str]) -> dict[str, str]:
+    """PODSTAGE_<STAGE>_JAR overrides of the checkout's build output."""
+    return {
+        stage: env[f"PODSTAGE_{stage.upper()}_JAR"]
+        for stage in ("ingest", "preprocess", "embed", "infer", "store", "evaluate")
+        if env.get(f"PODSTAGE_{stage.upper()}_JAR")
+    }
+
+
+def _podman_mounts(env: Mapping[str, str]) -> tuple[str, ...]:
+    """PODSTAGE_PODMAN_MOUNTS: comma-separated ``/host/path[:/container/path[:options]]`` entries."""
+    mounts = tuple(m.strip() for m in (env.get("PODSTAGE_PODMAN_MOUNTS") or "").split(",") if m.strip())
+    for mount in mounts:
+        if not os.path.isabs(mount.split(":", 1)[0]):
+            raise SettingsError(f"PODSTAGE_PODMAN_MOUNTS entry {mount!r} must be an absolute path")
+    return mounts
+
+
+def _services(env: Mapping[str, str]) -> dict[str, str]:
+    """The service settings the stages get, checked here so a typo fails the parse, not the pod; the StatsD
+    Airflow's [metrics] feeds when none is set."""
+    services = {name: env[name] for name in SERVICE_ENV if env.get(name)}
+    _bool(env, "PODSTAGE_METRICS_ENABLED", True)
+    _bool(env, "PODSTAGE_CACHE_ENABLED", True)
+    port = services.get("PODSTAGE_STATSD_PORT")
+    if port is not None and not (port.isdigit() and 0 < int(port) < 65536):
+        raise SettingsError(f"PODSTAGE_STATSD_PORT={port!r} is not a port (allowed: 1-65535)")
+    if "PODSTAGE_STATSD_HOST" not in services:
+        services.update(_airflow_statsd())
+    return services
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the operators read from the deployment, resolved once per parse."""
@@ -111,58 +188,33 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Reads every setting; a value the provider cannot use is a :class:`SettingsError` naming the variable."""
         env = os.environ if env is None else env
-        execution = (env.get(EXECUTION_ENV) or "kubernetes").strip().lower()
-        if execution not in BACKENDS:
-            raise SettingsError(
-                f"{EXECUTION_ENV}={env.get(EXECUTION_ENV)!r} is not a backend (allowed: {', '.join(BACKENDS)})"
-            )
-        data_dir = env.get("PODSTAGE_DATA_DIR") or _default_data_dir(env, execution)
-        if not os.path.isabs(data_dir):
-            raise SettingsError(f"PODSTAGE_DATA_DIR={data_dir!r} must be an absolute path")
+        execution = _execution(env)
         home_raw = env.get("PODSTAGE_HOME")
-        home = Path(home_raw) if home_raw else _repo_root()
-        java = env.get("PODSTAGE_JAVA") or (
-            str(Path(env["JAVA_HOME"]) / "bin" / "java") if env.get("JAVA_HOME") else "java"
-        )
-        jars = {
-            stage: env[f"PODSTAGE_{stage.upper()}_JAR"]
-            for stage in ("ingest", "preprocess", "embed", "infer", "store", "evaluate")
-            if env.get(f"PODSTAGE_{stage.upper()}_JAR")
-        }
-        mounts = tuple(m for m in (env.get("PODSTAGE_PODMAN_MOUNTS") or "").split(",") if m.strip())
-        for mount in mounts:
-            if not os.path.isabs(mount.split(":", 1)[0]):
-                raise SettingsError(f"PODSTAGE_PODMAN_MOUNTS entry {mount!r} must be an absolute path")
-        services = {name: env[name] for name in SERVICE_ENV if env.get(name)}
-        _bool(env, "PODSTAGE_METRICS_ENABLED", True)  # validate early: a typo fails the parse, not the pod
-        _bool(env, "PODSTAGE_CACHE_ENABLED", True)
-        if "PODSTAGE_STATSD_HOST" not in services:
-            services.update(_airflow_statsd())
         return cls(
             execution=execution,
             image_registry=(env.get("PODSTAGE_IMAGE_REGISTRY") or "localhost/podstage").rstrip("/"),
             image_tag=env.get("PODSTAGE_IMAGE_TAG") or __version__,
-            image_pull_policy=env.get("PODSTAGE_IMAGE_PULL_POLICY") or "IfNotPresent",
+            image_pull_policy=_one_of(env, "PODSTAGE_IMAGE_PULL_POLICY", PULL_POLICIES, "IfNotPresent"),
             namespace=env.get("PODSTAGE_NAMESPACE") or None,
-            data_dir=data_dir.rstrip("/") or "/",
-            data_pvc=None
-            if env.get("PODSTAGE_DATA_PVC", "podstage-data") in ("", "none")
-            else env.get("PODSTAGE_DATA_PVC", "podstage-data"),
+            data_dir=_data_dir(env, execution),
+            data_pvc=_data_pvc(env),
             pod_template_file=env.get("PODSTAGE_POD_TEMPLATE_FILE") or None,
             samples_dir=env.get("PODSTAGE_SAMPLES_DIR") or None,
             summary_dir=env.get("PODSTAGE_SUMMARY_DIR") or None,
             service_account=env.get("PODSTAGE_SERVICE_ACCOUNT") or None,
             db_secret=env.get("PODSTAGE_DB_SECRET") or "podstage-db",
             db_secret_key=env.get("PODSTAGE_DB_SECRET_KEY") or "password",
-            services=services,
-            home=home,
-            java=java,
-            jvm_flags=tuple(shlex.split(env.get("PODSTAGE_JVM_FLAGS", DEFAULT_JVM_FLAGS))),
-            jars=jars,
+            services=_services(env),
+            home=Path(home_raw) if home_raw else _repo_root(),
+            java=env.get("PODSTAGE_JAVA")
+            or (str(Path(env["JAVA_HOME"], "bin", "java")) if env.get("JAVA_HOME") else "java"),
+            jvm_flags=_words(env, "PODSTAGE_JVM_FLAGS", DEFAULT_JVM_FLAGS),
+            jars=_jars(env),
             podman=env.get("PODSTAGE_PODMAN") or "podman",
-            podman_args=tuple(shlex.split(env.get("PODSTAGE_PODMAN_ARGS", ""))),
-            extra_mounts=mounts,
+            podman_args=_words(env, "PODSTAGE_PODMAN_ARGS", ""),
+            extra_mounts=_podman_mounts(env),
             host_env={k: env[k] for k in _HOST_ENV if env.get(k)},
         )
 

@@ -75,48 +75,61 @@ def parse_connection(
     extra: dict[str, Any],
 ) -> InferenceEndpoint:
     """Turns connection fields into an :class:`InferenceEndpoint`, or says which field is wrong."""
-    raw_endpoints = extra.get("endpoints")
-    endpoints: list[str]
-    if raw_endpoints:
-        if isinstance(raw_endpoints, str):
-            endpoints = [e.strip() for e in raw_endpoints.split(",") if e.strip()]
-        elif isinstance(raw_endpoints, list) and all(isinstance(e, str) for e in raw_endpoints):
-            endpoints = [e.strip() for e in raw_endpoints if e.strip()]
-        else:
-            raise InferenceConnectionError(
-                f"connection {conn_id!r}: extra endpoints must be a list of URLs or a comma-separated string"
-            )
-    elif host:
+    secret_raw = extra.get("kubernetes_secret")
+    return InferenceEndpoint(
+        conn_id=conn_id,
+        endpoints=_endpoints(conn_id, host, schema, port, extra),
+        protocol=_protocol(conn_id, extra),
+        model=_model(conn_id, extra),
+        api_key=password or None,
+        kubernetes_secret=_split_secret(str(secret_raw), conn_id) if secret_raw else None,
+        options={k: v for k, v in extra.items() if k not in _RESERVED_EXTRAS and v not in (None, "")},
+    )
+
+
+def _endpoints(
+    conn_id: str, host: str | None, schema: str | None, port: int | None, extra: dict[str, Any]
+) -> tuple[str, ...]:
+    """The extra ``endpoints`` (a list or a comma-separated string), else the URL of scheme, host, port and path."""
+    raw = extra.get("endpoints")
+    if isinstance(raw, str):
+        endpoints = [e.strip() for e in raw.split(",") if e.strip()]
+    elif isinstance(raw, list) and all(isinstance(e, str) for e in raw):
+        endpoints = [e.strip() for e in raw if e.strip()]
+    elif raw:
+        raise InferenceConnectionError(
+            f"connection {conn_id!r}: extra endpoints must be a list of URLs or a comma-separated string"
+        )
+    else:
+        endpoints = []
+    if not endpoints and host:
         scheme = str(extra.get("scheme") or "https")
         netloc = host if port is None else f"{host}:{port}"
         path = f"/{schema.strip('/')}" if schema else ""
         endpoints = [f"{scheme}://{netloc}{path}"]
-    else:
+    if not endpoints:
         raise InferenceConnectionError(f"connection {conn_id!r} names no endpoint: set host, or extra endpoints")
     for url in endpoints:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise InferenceConnectionError(f"connection {conn_id!r}: endpoint {url!r} is not an http(s) URL")
+    return tuple(endpoints)
+
+
+def _protocol(conn_id: str, extra: dict[str, Any]) -> str:
     protocol = str(extra.get("protocol") or "openai-chat")
     if protocol not in PROTOCOLS:
         raise InferenceConnectionError(
             f"connection {conn_id!r}: protocol={protocol!r} (allowed: {', '.join(PROTOCOLS)})"
         )
+    return protocol
+
+
+def _model(conn_id: str, extra: dict[str, Any]) -> str:
     model = extra.get("model")
     if not model or not isinstance(model, str):
         raise InferenceConnectionError(f"connection {conn_id!r} names no model: set extra model")
-    secret_raw = extra.get("kubernetes_secret")
-    secret = _split_secret(str(secret_raw), conn_id) if secret_raw else None
-    options = {k: v for k, v in extra.items() if k not in _RESERVED_EXTRAS and v not in (None, "")}
-    return InferenceEndpoint(
-        conn_id=conn_id,
-        endpoints=tuple(endpoints),
-        protocol=protocol,
-        model=model,
-        api_key=password or None,
-        kubernetes_secret=secret,
-        options=options,
-    )
+    return model
 
 
 class InferenceEndpointHook(BaseHook):

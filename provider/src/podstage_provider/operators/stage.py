@@ -34,7 +34,7 @@ from podstage_provider import exit_codes, pod
 from podstage_provider.backends import Invocation, StageRunner, runner_for
 from podstage_provider.hooks.inference import InferenceEndpoint, InferenceEndpointHook
 from podstage_provider.settings import Settings
-from podstage_provider.stages import STAGES
+from podstage_provider.stages import STAGES, StageSpec
 from podstage_provider.xcom import values as xcom_values
 
 if TYPE_CHECKING:
@@ -72,6 +72,8 @@ def option_arguments(options: Mapping[str, Any]) -> list[str]:
     for name, value in options.items():
         if value is None or value == "":
             continue
+        if isinstance(value, Mapping):
+            raise TypeError(f"option {name!r}: a mapping is no command-line value (give a value or a list): {value!r}")
         values = value if isinstance(value, (list, tuple)) else [value]
         for item in values:
             if isinstance(item, bool):
@@ -116,6 +118,41 @@ def _is_plain(value: Any) -> bool:
     return False
 
 
+def _extra_env(operator: str, env_vars: Any, env: Mapping[str, str] | None) -> dict[str, str]:
+    """The stage's extra environment: ``env``, over KubernetesPodOperator's ``env_vars`` given as a mapping."""
+    if env_vars and not isinstance(env_vars, Mapping):
+        raise TypeError(f"{operator}: pass extra environment as env={{name: value}}, not env_vars={env_vars!r}")
+    return {**(env_vars or {}), **(env or {})}
+
+
+def _settings(execution: str | None) -> Settings:
+    """This parse's settings; ``execution`` (tests) overrides PODSTAGE_EXECUTION."""
+    if execution is None:
+        return Settings.from_env()
+    return Settings.from_env({**os.environ, "PODSTAGE_EXECUTION": execution})
+
+
+def _volumes(spec: StageSpec, settings: Settings, volumes: Any, mounts: Any) -> dict[str, list[Any]]:
+    """The DAG's volumes after /tmp (an emptyDir the stage's size) and the data volume (when there is one)."""
+    own = [pod.tmp_volume(spec.tmp_size)]
+    if settings.data_pvc:
+        own.append(pod.data_volume(settings.data_pvc, settings.data_dir))
+    return {
+        "volumes": [volume for volume, _ in own] + list(volumes or []),
+        "volume_mounts": [mount for _, mount in own] + list(mounts or []),
+    }
+
+
+def _placement(spot_mode: pod.SpotMode | None, tolerations: Any, affinity: Any) -> dict[str, Any]:
+    """The DAG's tolerations and affinity; with spot, the spot taints tolerated and (unless given) spot affinity."""
+    placement: dict[str, Any] = {"tolerations": list(tolerations or []), "affinity": affinity}
+    if spot_mode is not None:
+        placement["tolerations"] += list(pod.SPOT_TOLERATIONS)
+        if affinity is None:
+            placement["affinity"] = pod.spot_affinity(spot_mode)
+    return placement
+
+
 class PodstageOperator(KubernetesPodOperator):
     """Runs one Podstage stage. Use the per-stage subclasses; they set :attr:`stage`.
 
@@ -146,6 +183,8 @@ class PodstageOperator(KubernetesPodOperator):
     default_skip_on_exit_code: ClassVar[tuple[int, ...]] = ()
     #: Does ``output_uri`` name a directory (ingest's shards) rather than a file?
     output_is_directory: ClassVar[bool] = False
+    #: The subclass's own parameters that are stage options of the same name (``shard_size`` → ``--shard-size``).
+    stage_option_names: ClassVar[tuple[str, ...]] = ()
 
     template_fields: Sequence[str] = tuple(
         dict.fromkeys(
@@ -181,79 +220,21 @@ class PodstageOperator(KubernetesPodOperator):
         map_index_template: str | None = MAP_INDEX_TEMPLATE,
         **kwargs: Any,
     ) -> None:
-        if not self.stage or self.stage not in STAGES:
-            raise TypeError(f"{type(self).__name__} names no Podstage stage; use one of the per-stage operators")
-        for reserved in ("cmds", "arguments"):
-            if kwargs.get(reserved):
-                raise TypeError(
-                    f"{type(self).__name__} builds {reserved} itself: pass input/output_uri/options instead"
-                )
-        if output_uri is not None and output_dir is not None:
-            raise ValueError(f"{type(self).__name__}: give output_uri or output_dir, not both")
-        env_vars = kwargs.pop("env_vars", None)
-        if env_vars:
-            if not isinstance(env_vars, Mapping):
-                raise TypeError(f"{type(self).__name__}: pass extra environment as env={{name: value}}")
-            env = {**env_vars, **(env or {})}
-        settings = Settings.from_env()
-        if execution is not None:
-            settings = Settings.from_env({**os.environ, "PODSTAGE_EXECUTION": execution})
+        self._check_arguments(kwargs, output_uri, output_dir)
+        env = _extra_env(type(self).__name__, kwargs.pop("env_vars", None), env)
+        settings = _settings(execution)
         spec = STAGES[self.stage]
         spot_mode = self._spot_mode(spot)
-
-        volumes = list(kwargs.pop("volumes", None) or [])
-        volume_mounts = list(kwargs.pop("volume_mounts", None) or [])
-        tmp_vol, tmp_mount = pod.tmp_volume(spec.tmp_size)
-        volumes.insert(0, tmp_vol)
-        volume_mounts.insert(0, tmp_mount)
-        if settings.data_pvc:
-            data_vol, data_mount = pod.data_volume(settings.data_pvc, settings.data_dir)
-            volumes.insert(1, data_vol)
-            volume_mounts.insert(1, data_mount)
-
-        tolerations = list(kwargs.pop("tolerations", None) or [])
-        affinity = kwargs.pop("affinity", None)
-        if spot_mode is not None:
-            tolerations += list(pod.SPOT_TOLERATIONS)
-            if affinity is None:
-                affinity = pod.spot_affinity(spot_mode)
-
-        labels = {
-            "app.kubernetes.io/name": "podstage",
-            "app.kubernetes.io/component": self.stage,
-            "podstage.dev/stage": self.stage,
-            **(kwargs.pop("labels", None) or {}),
-        }
-        if spot_mode is not None:
-            labels["podstage.dev/spot"] = spot_mode
-
-        kwargs.setdefault("name", f"podstage-{self.stage}")
-        kwargs.setdefault("namespace", settings.namespace)
-        kwargs.setdefault("container_resources", k8s.V1ResourceRequirements(**spec.resources()))
-        kwargs.setdefault("security_context", pod.pod_security_context())
-        kwargs.setdefault("container_security_context", pod.container_security_context())
-        kwargs.setdefault("xcom_sidecar_container_security_context", pod.sidecar_security_context())
-        kwargs.setdefault("termination_message_policy", "FallbackToLogsOnError")
-        kwargs.setdefault("log_pod_spec_on_failure", False)
-        kwargs.setdefault("image_pull_policy", settings.image_pull_policy)
-        kwargs.setdefault("pod_template_file", settings.pod_template_file)
-        kwargs.setdefault("service_account_name", settings.service_account)
-        if image is None:
-            registry = (image_registry or settings.image_registry).rstrip("/")
-            image = f"{registry}/{self.stage}:{image_tag or settings.image_tag}"
-        if skip_on_exit_code is None:
-            skip_on_exit_code = self.default_skip_on_exit_code
+        kwargs.update(_volumes(spec, settings, kwargs.pop("volumes", None), kwargs.pop("volume_mounts", None)))
+        kwargs.update(_placement(spot_mode, kwargs.pop("tolerations", None), kwargs.pop("affinity", None)))
+        kwargs["labels"] = self._labels(spot_mode, kwargs.pop("labels", None))
+        self._pod_defaults(kwargs, spec, settings)
         if map_index_template == MAP_INDEX_TEMPLATE and not getattr(self, "_BaseOperator__from_mapped", False):
             map_index_template = None  # a label only means something for a mapped task instance
 
         super().__init__(
-            image=image,
-            volumes=volumes,
-            volume_mounts=volume_mounts,
-            tolerations=tolerations,
-            affinity=affinity,
-            labels=labels,
-            skip_on_exit_code=skip_on_exit_code,
+            image=image or self._image(settings, image_registry, image_tag),
+            skip_on_exit_code=self.default_skip_on_exit_code if skip_on_exit_code is None else skip_on_exit_code,
             do_xcom_push=do_xcom_push,
             retries=retries,
             retry_delay=retry_delay,
@@ -279,7 +260,7 @@ class PodstageOperator(KubernetesPodOperator):
             self.arguments = self._stage_arguments()
 
     @classmethod
-    def partial(cls, **kwargs: Any) -> Any:  # type: ignore[override]
+    def partial(cls, **kwargs: Any) -> Any:
         """BaseOperator.partial, plus the cap on retry delays: Airflow takes ``max_retry_delay`` of a mapped
         task from the partial arguments (not from ``__init__``'s defaults), so it has to be there."""
         from airflow.sdk.definitions._internal.contextmanager import DagContext
@@ -301,6 +282,47 @@ class PodstageOperator(KubernetesPodOperator):
         if spot == "preferred":
             return "preferred"
         raise ValueError(f"spot={spot!r} (allowed: False, True, 'required', 'preferred')")
+
+    def _check_arguments(self, kwargs: Mapping[str, Any], output_uri: str | None, output_dir: str | None) -> None:
+        """Refuses what the operator cannot honour, before anything is built."""
+        name = type(self).__name__
+        if not self.stage or self.stage not in STAGES:
+            raise TypeError(f"{name} names no Podstage stage; use one of the per-stage operators")
+        for reserved in ("cmds", "arguments"):
+            if kwargs.get(reserved):
+                raise TypeError(f"{name} builds {reserved} itself: pass input/output_uri/options instead")
+        if output_uri is not None and output_dir is not None:
+            raise ValueError(f"{name}: give output_uri or output_dir, not both")
+
+    def _labels(self, spot_mode: pod.SpotMode | None, extra: Mapping[str, str] | None) -> dict[str, str]:
+        """The pod's labels: the stage's, the DAG's (which win), and the spot mode."""
+        labels = {
+            "app.kubernetes.io/name": "podstage",
+            "app.kubernetes.io/component": self.stage,
+            "podstage.dev/stage": self.stage,
+            **(extra or {}),
+        }
+        if spot_mode is not None:
+            labels["podstage.dev/spot"] = spot_mode
+        return labels
+
+    def _pod_defaults(self, kwargs: dict[str, Any], spec: StageSpec, settings: Settings) -> None:
+        """KubernetesPodOperator arguments the DAG did not give: the stage's and the deployment's."""
+        kwargs.setdefault("name", f"podstage-{self.stage}")
+        kwargs.setdefault("namespace", settings.namespace)
+        kwargs.setdefault("container_resources", k8s.V1ResourceRequirements(**spec.resources()))
+        kwargs.setdefault("security_context", pod.pod_security_context())
+        kwargs.setdefault("container_security_context", pod.container_security_context())
+        kwargs.setdefault("xcom_sidecar_container_security_context", pod.sidecar_security_context())
+        kwargs.setdefault("termination_message_policy", "FallbackToLogsOnError")
+        kwargs.setdefault("log_pod_spec_on_failure", False)
+        kwargs.setdefault("image_pull_policy", settings.image_pull_policy)
+        kwargs.setdefault("pod_template_file", settings.pod_template_file)
+        kwargs.setdefault("service_account_name", settings.service_account)
+
+    def _image(self, settings: Settings, registry: str | None, tag: str | None) -> str:
+        """``<registry>/<stage>:<tag>``: the deployment's registry and tag unless the task names others."""
+        return f"{(registry or settings.image_registry).rstrip('/')}/{self.stage}:{tag or settings.image_tag}"
 
     def _stage_env(self) -> dict[str, str]:
         env = dict(AIRFLOW_CONTEXT_ENV)
@@ -333,7 +355,7 @@ class PodstageOperator(KubernetesPodOperator):
 
     def stage_options(self) -> dict[str, Any]:
         """Options this stage adds from its own parameters (subclasses); ``options`` win over them."""
-        return {}
+        return {name: getattr(self, name) for name in self.stage_option_names}
 
     def _stage_arguments(self) -> list[str]:
         args: list[str] = []
@@ -392,16 +414,14 @@ class PodstageOperator(KubernetesPodOperator):
         secrets: list[Secret] = [s for s in self.secrets if not getattr(s, "_podstage", False)]
         secret_env: dict[str, str] = {}
         if self._settings.services.get("PODSTAGE_DB_URL"):
-            secrets.append(
-                _owned(Secret("env", "PODSTAGE_DB_PASSWORD", self._settings.db_secret, self._settings.db_secret_key))
-            )
+            secrets.append(_env_secret("PODSTAGE_DB_PASSWORD", self._settings.db_secret, self._settings.db_secret_key))
             if os.environ.get("PODSTAGE_DB_PASSWORD"):
                 secret_env["PODSTAGE_DB_PASSWORD"] = os.environ["PODSTAGE_DB_PASSWORD"]
         endpoint = self._endpoint
         if endpoint is not None:
             if endpoint.kubernetes_secret is not None:
                 name, key = endpoint.kubernetes_secret
-                secrets.append(_owned(Secret("env", "PODSTAGE_INFER_API_KEY", name, key)))
+                secrets.append(_env_secret("PODSTAGE_INFER_API_KEY", name, key))
             if endpoint.api_key:
                 secret_env["PODSTAGE_INFER_API_KEY"] = endpoint.api_key
         self.secrets = secrets
@@ -520,10 +540,12 @@ def _dedupe(request: k8s.V1Pod) -> k8s.V1Pod:
     return request
 
 
-def _owned(secret: Secret) -> Secret:
-    """Marks a Secret as added by the operator, so a second prepare() replaces it instead of adding it twice."""
-    secret._podstage = True  # type: ignore[attr-defined]
-    return secret
+def _env_secret(variable: str, secret: str, key: str) -> Secret:
+    """The environment variable ``variable`` from ``key`` of the Kubernetes Secret ``secret``, marked as added by
+    the operator, so that a second prepare() replaces it instead of adding it twice."""
+    env_secret: Secret = Secret("env", variable, secret, key)  # type: ignore[no-untyped-call]
+    env_secret._podstage = True  # type: ignore[attr-defined]
+    return env_secret
 
 
 def _exit_code(remote_pod: k8s.V1Pod | None, container: str) -> int | None:
@@ -545,14 +567,12 @@ class IngestOperator(PodstageOperator):
 
     stage = "ingest"
     output_is_directory = True
+    stage_option_names = ("shards", "shard_size")
 
     def __init__(self, *, shards: int | None = None, shard_size: int | None = None, **kwargs: Any) -> None:
         self.shards = shards
         self.shard_size = shard_size
         super().__init__(**kwargs)
-
-    def stage_options(self) -> dict[str, Any]:
-        return {"shards": self.shards, "shard_size": self.shard_size}
 
 
 class PreprocessOperator(PodstageOperator):
@@ -565,13 +585,11 @@ class EmbedOperator(PodstageOperator):
     """``embed``: chunks → chunks with their embeddings (all-MiniLM-L6-v2, in-process)."""
 
     stage = "embed"
+    stage_option_names = ("batch_size",)
 
     def __init__(self, *, batch_size: int | None = None, **kwargs: Any) -> None:
         self.batch_size = batch_size
         super().__init__(**kwargs)
-
-    def stage_options(self) -> dict[str, Any]:
-        return {"batch_size": self.batch_size}
 
 
 class InferOperator(PodstageOperator):
@@ -585,6 +603,7 @@ class InferOperator(PodstageOperator):
     """
 
     stage = "infer"
+    stage_option_names = ("max_cost_usd", "prompt_template")
     template_fields: Sequence[str] = (*PodstageOperator.template_fields, "conn_id")
 
     def __init__(
@@ -599,9 +618,6 @@ class InferOperator(PodstageOperator):
         self.max_cost_usd = max_cost_usd
         self.prompt_template = prompt_template
         super().__init__(**kwargs)
-
-    def stage_options(self) -> dict[str, Any]:
-        return {"max_cost_usd": self.max_cost_usd, "prompt_template": self.prompt_template}
 
     def resolve_connections(self) -> InferenceEndpoint | None:
         if not self.conn_id:
@@ -653,7 +669,8 @@ class EvaluateOperator(PodstageOperator):
     """
 
     stage = "evaluate"
-    template_fields: Sequence[str] = (*PodstageOperator.template_fields, "variant_a", "variant_b", "references")
+    stage_option_names = ("variant_a", "variant_b", "references")
+    template_fields: Sequence[str] = (*PodstageOperator.template_fields, *stage_option_names)
 
     def __init__(
         self,
@@ -667,9 +684,6 @@ class EvaluateOperator(PodstageOperator):
         self.variant_b = variant_b
         self.references = references
         super().__init__(**kwargs)
-
-    def stage_options(self) -> dict[str, Any]:
-        return {"variant_a": self.variant_a, "variant_b": self.variant_b, "references": self.references}
 
     def read_uris(self) -> list[str]:
         return self.input_uris() + stage_uris(self.references)
