@@ -33,13 +33,12 @@ so a scheduled run always waits for a person. Where it runs: `PODSTAGE_EXECUTION
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from airflow.sdk import DAG, Param, Variable, get_current_context, task
 from airflow.sdk.exceptions import AirflowSkipException
 
-from podstage_provider import ab, settings, summary
+from podstage_provider import ab, examples, summary
 from podstage_provider.operators import (
     EvaluateOperator,
     InferOperator,
@@ -47,9 +46,7 @@ from podstage_provider.operators import (
     StoreOperator,
 )
 
-SETTINGS = settings.current()
-DATA = SETTINGS.data_path("ab_test")
-SAMPLES = SETTINGS.samples_dir_for(__file__)
+DATA, SAMPLES = examples.sample_paths(__file__, "ab_test")
 WINNER_VARIABLE = "podstage_ab_winner"
 WEIGHTS_VARIABLE = "podstage_ab_weights"
 PROMPT = "Answer in one sentence: {text}"
@@ -60,7 +57,7 @@ EVALUATED_RUN_ID = (
     " or (params.compare == 'auto' and ti.xcom_pull(task_ids='split') | length == 2) else '' }}"
 )
 
-VARIANT_PARAM_SCHEMA = {
+VARIANT_PARAM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "conn_id": {"type": "string"},
@@ -74,10 +71,7 @@ with DAG(
     dag_id="podstage_ab_test",
     description="Deterministic A/B split between two inference variants, evaluation, approval, promotion",
     doc_md=__doc__,
-    schedule=None,
-    start_date=datetime(2025, 1, 1),
-    catchup=False,
-    max_active_runs=1,
+    **examples.ON_DEMAND,
     tags=["podstage", "ab-test", "llm", "example"],
     params={
         "source": Param(f"{SAMPLES}/questions.jsonl", type="string"),
@@ -170,10 +164,7 @@ with DAG(
 
     @task(trigger_rule="none_failed_min_one_success")
     def run_summary(answers_a: Any, answers_b: Any, stored: Any, evaluated: Any, promoted: Any) -> dict[str, Any]:
-        context = get_current_context()
-        return summary.record(
-            context["dag"].dag_id,
-            context["run_id"],
+        return summary.record_run(
             {
                 # which variants ran (not split's XCom: a branch skips every direct downstream it did not pick)
                 "variants_run": [name for name, value in (("a", answers_a), ("b", answers_b)) if value],

@@ -26,28 +26,22 @@ Every failed task also alerts (`on_failure_callback`). Where it runs: `PODSTAGE_
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from airflow.sdk import DAG, Param, get_current_context, task
 
-from podstage_provider import settings, summary, thresholds
+from podstage_provider import examples, summary, thresholds
 from podstage_provider.notifications import PodstageAlertNotifier, send_alert
-from podstage_provider.operators import InferOperator, IngestOperator, StoreOperator
+from podstage_provider.operators import InferOperator, StoreOperator
 from podstage_provider.xcom import shards_of
 
-SETTINGS = settings.current()
-DATA = SETTINGS.data_path("llm_batch")
-SAMPLES = SETTINGS.samples_dir_for(__file__)
+DATA, SAMPLES = examples.sample_paths(__file__, "llm_batch")
 
 with DAG(
     dag_id="podstage_llm_batch",
     description="Questions → LLM answers per shard → PostgreSQL, with latency and cost limits",
     doc_md=__doc__,
-    schedule=None,
-    start_date=datetime(2025, 1, 1),
-    catchup=False,
-    max_active_runs=1,
+    **examples.ON_DEMAND,
     tags=["podstage", "llm", "example"],
     default_args={"on_failure_callback": PodstageAlertNotifier("podstage_llm_batch task failed")},
     params={
@@ -58,12 +52,7 @@ with DAG(
         "max_cost_per_record_usd": Param(0.001, type="number", minimum=0),
     },
 ) as dag:
-    ingest = IngestOperator(
-        task_id="ingest",
-        input="{{ params.source }}",
-        output_uri=f"{DATA}/shards",
-        options={"shard_size": "{{ params.shard_size }}"},
-    )
+    ingest = examples.ingest(DATA)
     answers = InferOperator.partial(
         task_id="infer",
         conn_id="podstage_llm",
@@ -94,10 +83,7 @@ with DAG(
 
     @task
     def run_summary(ingested: Any, inferred: Any, stored: Any, checked: Any) -> dict[str, Any]:
-        context = get_current_context()
-        return summary.record(
-            context["dag"].dag_id,
-            context["run_id"],
+        return summary.record_run(
             {
                 "stages": {
                     "ingest": summary.stage_totals([ingested]),

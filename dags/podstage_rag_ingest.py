@@ -28,39 +28,28 @@ pods, local processes or podman containers for the very same tasks. Paths are un
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from airflow.sdk import DAG, Param, get_current_context, task
+from airflow.sdk import DAG, Param, task
 
-from podstage_provider import settings, summary
-from podstage_provider.operators import EmbedOperator, IngestOperator, PreprocessOperator, StoreOperator
+from podstage_provider import examples, summary
+from podstage_provider.operators import EmbedOperator, PreprocessOperator, StoreOperator
 from podstage_provider.xcom import shards_of
 
-SETTINGS = settings.current()
-DATA = SETTINGS.data_path("rag")
-SAMPLES = SETTINGS.samples_dir_for(__file__)
+DATA, SAMPLES = examples.sample_paths(__file__, "rag")
 
 with DAG(
     dag_id="podstage_rag_ingest",
     description="Documents → chunks with embeddings in PostgreSQL, one mapped task per shard",
     doc_md=__doc__,
-    schedule=None,
-    start_date=datetime(2025, 1, 1),
-    catchup=False,
-    max_active_runs=1,
+    **examples.ON_DEMAND,
     tags=["podstage", "rag", "example"],
     params={
         "source": Param(f"{SAMPLES}/docs", type="string", description="File, directory or URL to ingest"),
         "shard_size": Param(4, type="integer", minimum=1, description="Records per shard"),
     },
 ) as dag:
-    ingest = IngestOperator(
-        task_id="ingest",
-        input="{{ params.source }}",
-        output_uri=f"{DATA}/shards",
-        options={"shard_size": "{{ params.shard_size }}"},
-    )
+    ingest = examples.ingest(DATA)
     chunks = PreprocessOperator.partial(
         task_id="preprocess",
         output_dir=f"{DATA}/chunks",
@@ -82,10 +71,7 @@ with DAG(
 
     @task
     def run_summary(ingested: Any, preprocessed: Any, embedded: Any, stored: Any) -> dict[str, Any]:
-        context = get_current_context()
-        return summary.record(
-            context["dag"].dag_id,
-            context["run_id"],
+        return summary.record_run(
             {
                 "stages": {
                     "ingest": summary.stage_totals([ingested]),

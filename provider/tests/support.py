@@ -85,3 +85,11 @@ def inference_connection(endpoint: str, model: str, *, password: str = "sim-key"
             "extra": {"endpoints": [endpoint], "protocol": "openai-chat", "model": model, **extra},
         }
     )
+
+
+def exit_code_outcomes() -> list[tuple[int, type[Exception]]]:
+    """What a failing stage's exit code must become in Airflow, on every backend (DESIGN.md's table)."""
+    from podstage_provider import exit_codes  # imports Airflow: only once conftest.py has set AIRFLOW_HOME
+
+    no_retry, retry = exit_codes.StageFailedNoRetry, exit_codes.StageFailed
+    return [(2, no_retry), (3, no_retry), (4, no_retry), (75, retry), (1, retry)]

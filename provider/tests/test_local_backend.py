@@ -21,7 +21,7 @@ from airflow.sdk.exceptions import AirflowSkipException
 
 from podstage_provider import exit_codes
 from podstage_provider.operators import InferOperator, PreprocessOperator
-from support import free_port, inference_connection, java_home, stage_jar
+from support import exit_code_outcomes, free_port, inference_connection, java_home, stage_jar
 
 FAKE = Path(__file__).with_name("fake_stage.py")
 RUN_ID = "manual__2025-01-02T03:04:05+00:00"
@@ -95,16 +95,7 @@ def test_environment_is_the_pods_not_the_workers(fake_local: Path, env):
     assert "SOME_WORKER_SECRET" not in json.dumps(value)
 
 
-@pytest.mark.parametrize(
-    ("code", "expected"),
-    [
-        (2, exit_codes.StageFailedNoRetry),
-        (3, exit_codes.StageFailedNoRetry),
-        (4, exit_codes.StageFailedNoRetry),
-        (75, exit_codes.StageFailed),
-        (1, exit_codes.StageFailed),
-    ],
-)
+@pytest.mark.parametrize(("code", "expected"), exit_code_outcomes())
 def test_exit_codes_map_to_airflow(fake_local: Path, code: int, expected: type):
     op = preprocess(fake_local, fake={"exit": code, "reason": f"reason for {code}"})
     with pytest.raises(expected) as raised:

@@ -12,7 +12,6 @@ from airflow.sdk import DAG
 from airflow.sdk.exceptions import AirflowSkipException
 from kubernetes.client import models as k8s
 
-from podstage_provider import exit_codes
 from podstage_provider.operators import (
     EmbedOperator,
     EvaluateOperator,
@@ -24,7 +23,7 @@ from podstage_provider.operators import (
 )
 from podstage_provider.pod import SPOT_NODE_LABELS, SPOT_TOLERATIONS
 from podstage_provider.stages import STAGES
-from support import CONFIG
+from support import CONFIG, exit_code_outcomes
 
 RUN_ID = "manual__2025-01-02T03:04:05+00:00"
 LLM_CONN = {
@@ -387,17 +386,7 @@ def _terminated_pod(exit_code: int, message: str | None) -> k8s.V1Pod:
     )
 
 
-@pytest.mark.parametrize(
-    ("code", "expected"),
-    [
-        (2, exit_codes.StageFailedNoRetry),
-        (3, exit_codes.StageFailedNoRetry),
-        (4, exit_codes.StageFailedNoRetry),
-        (75, exit_codes.StageFailed),
-        (1, exit_codes.StageFailed),
-        (9, AirflowSkipException),
-    ],
-)
+@pytest.mark.parametrize(("code", "expected"), [*exit_code_outcomes(), (9, AirflowSkipException)])
 def test_kubernetes_exit_codes_map_like_the_local_backends(code: int, expected: type[Exception]):
     with make_dag():
         op = InferOperator(task_id="infer", conn_id=None, input="/q", output_uri="/a", skip_on_exit_code=9)

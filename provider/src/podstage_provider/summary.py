@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from airflow.sdk import get_current_context
+
 from podstage_provider.settings import current
 from podstage_provider.xcom import values
 
@@ -89,6 +91,12 @@ def evaluation(evaluated: Mapping[str, Any] | None, models: Mapping[str, str | N
         "reasons": evaluated.get("reasons"),
         "variants": variants,
     }
+
+
+def record_run(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`record` for the DAG run of the task calling it (its summary task)."""
+    context = get_current_context()
+    return record(context["dag"].dag_id, context["run_id"], summary)
 
 
 def record(dag_id: str, run_id: str, summary: Mapping[str, Any]) -> dict[str, Any]:
