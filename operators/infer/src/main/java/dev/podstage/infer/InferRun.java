@@ -3,17 +3,14 @@ package dev.podstage.infer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-
-import jakarta.enterprise.util.TypeLiteral;
 
 import org.jboss.logging.Logger;
 
@@ -28,9 +25,6 @@ import dev.podstage.runtime.io.Json;
 import dev.podstage.runtime.io.JsonLinesReader;
 import dev.podstage.runtime.io.JsonRecord;
 import dev.podstage.runtime.io.Rejects;
-import dev.podstage.runtime.resilience.EndpointGuard;
-import dev.podstage.runtime.resilience.Failover;
-import dev.podstage.runtime.resilience.JsonHttp;
 import dev.podstage.runtime.resilience.RemoteCallException;
 import dev.podstage.runtime.stage.ExitCode;
 import dev.podstage.runtime.stage.StageContext;
@@ -39,22 +33,20 @@ import dev.podstage.runtime.stage.StageOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.mutiny.core.Vertx;
 
 /**
  * The work of one {@code infer} run. The main thread streams the input, drops what an earlier
  * attempt already answered, folds identical inputs together, asks the cache in chunks (MGET,
- * without waiting), packs the misses into requests and keeps up to {@code max-in-flight} of them
- * going through the guarded, failing-over client, reading ahead only while less than a round of
- * requests is queued. Lookups and answers come back on the event loop as events; only the main
- * thread writes output, cache entries and the budget, so none of that state needs locks.
+ * without waiting), packs the misses into requests and queues them for the {@link RequestSlots},
+ * which keep up to {@code max-in-flight} going through the guarded, failing-over client; it reads
+ * ahead only while less than a round of requests is queued. Lookups and answers come back from
+ * the event loop as events; only the main thread writes output and cache entries, so none of that
+ * state needs locks.
  */
 final class InferRun {
 
     private static final Logger LOG = Logger.getLogger(InferRun.class);
     private static final int MAX_LOOKUPS_IN_FLIGHT = 2;
-    private static final TypeLiteral<io.smallrye.mutiny.Uni<List<ItemAnswer>>> ANSWERS = new TypeLiteral<>() {
-    };
 
     /** What the event loop hands the main thread: a finished request or a finished cache lookup. */
     private sealed interface Event permits Completion, LookedUp {
@@ -70,23 +62,20 @@ final class InferRun {
 
         double estimate();
 
-        long startNanos();
+        /** From sending to the answer arriving on the event loop, retries included. */
+        long latencyMs();
     }
 
-    private record Answered(List<Pending> batch, double estimate, long startNanos, List<ItemAnswer> answers,
+    private record Answered(List<Pending> batch, double estimate, long latencyMs, List<ItemAnswer> answers,
             String endpoint) implements Completion {
     }
 
-    /** A request ready to send and its worst-case cost. */
-    private record Ready(List<Pending> batch, double estimate) {
-    }
-
-    private record Failed(List<Pending> batch, double estimate, long startNanos, Throwable error) implements Completion {
+    private record Failed(List<Pending> batch, double estimate, long latencyMs, Throwable error) implements Completion {
     }
 
     private final InferSettings s;
     private final StageContext ctx;
-    private final Vertx vertx;
+    private final CompletableFuture<EndpointClient> clientAhead;
     private final int batchLimit;
     private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
@@ -95,8 +84,6 @@ final class InferRun {
     private final Map<String, ObjectNode> answeredThisRun = new HashMap<>();
     private final List<Pending> lookupBuffer = new ArrayList<>();
     private final List<Pending> batchBuffer = new ArrayList<>();
-    /** Cache misses packed into requests, waiting for a free in-flight slot and room in the budget. */
-    private final ArrayDeque<Ready> ready = new ArrayDeque<>();
     private int lookupChunk;
     private int lookupsInFlight;
     private final List<Long> latencies = new ArrayList<>();
@@ -104,24 +91,21 @@ final class InferRun {
     private AtomicFile out;
     private Rejects rejects;
     private ResultCache cache;
-    private JsonHttp http;
-    private Failover<List<ItemAnswer>> failover;
-    private Budget budget;
-    private int inFlight;
-    private Throwable fatal;
-    private boolean budgetStop;
+    private EndpointClient client;
+    private RequestSlots slots;
+    /** Requests whose completion the main thread has handled. */
+    private long settledRequests;
+    private volatile Throwable fatal;
+    private volatile boolean budgetStop;
     private long recordsIn;
     private long recordsOut;
     private long rejectedAfterReading;
     private long deduplicated;
     private long cacheHits;
     private long cacheMisses;
-    private long requests;
     private long tokensIn;
     private long tokensOut;
     private double costThisRun;
-    private final AtomicLong retries = new AtomicLong();
-    private final AtomicLong failovers = new AtomicLong();
 
     // Meters.
     private final Counter cacheHitCounter;
@@ -131,12 +115,13 @@ final class InferRun {
     private final Counter tokensOutCounter;
     private final DistributionSummary batchSize;
 
-    InferRun(InferSettings settings, StageContext context, Vertx vertx) {
+    /** {@code client} is being built meanwhile ({@link EndpointClient#buildAhead}). */
+    InferRun(InferSettings settings, StageContext context, CompletableFuture<EndpointClient> client) {
         this.s = settings;
         this.ctx = context;
-        this.vertx = vertx;
+        this.clientAhead = client;
         this.batchLimit = settings.wire().batchLimit(settings.batchSize());
-        this.lookupChunk = batchLimit;
+        this.lookupChunk = batchLimit * settings.maxInFlight();
         var m = context.metrics();
         cacheHitCounter = m.counter("cache.hits", "namespace", "infer");
         cacheMissCounter = m.counter("cache.misses", "namespace", "infer");
@@ -150,24 +135,14 @@ final class InferRun {
         PartialOutput.Resumed previous = PartialOutput.open(s.output(), ctx.jobKey());
         out = previous.file();
         Map<String, Integer> alreadyAnswered = previous.ids();
-        budget = new Budget(s.maxCostUsd(), previous.costUsd());
+        slots = new RequestSlots(s.maxInFlight(), new Budget(s.maxCostUsd(), previous.costUsd()), this::launch);
         rejects = new Rejects(s.output());
         cache = ctx.cache("infer");
         ctx.progress().cost(previous.costUsd());
-        Counter retryCounter = ctx.metrics().counter("infer.retries");
-        Counter failoverCounter = ctx.metrics().counter("infer.failovers");
-        try (JsonHttp client = new JsonHttp(vertx, s.maxInFlight(), s.apiKey());
+        try (EndpointClient endpoints = clientAhead.join();
                 JsonLinesReader reader = new JsonLinesReader(s.input(), rejects)) {
-            http = client;
-            failover = new Failover<>(s.endpoints().stream()
-                    .map(e -> new EndpointGuard<>(ANSWERS, e, s.guard(), () -> {
-                        retries.incrementAndGet();
-                        retryCounter.increment();
-                    }))
-                    .toList(), () -> {
-                        failovers.incrementAndGet();
-                        failoverCounter.increment();
-                    });
+            client = endpoints;
+            client.meterInto(ctx.metrics().counter("infer.retries"), ctx.metrics().counter("infer.failovers"));
             JsonRecord record;
             while (!stopping() && (record = reader.next()) != null) {
                 recordsIn++;
@@ -178,7 +153,7 @@ final class InferRun {
                 }
                 accept(record);
                 pump();
-                while (!stopping() && readAheadFull() && (inFlight > 0 || lookupsInFlight > 0)) {
+                while (!stopping() && readAheadFull() && (unsettled() > 0 || lookupsInFlight > 0)) {
                     awaitOne();
                 }
             }
@@ -190,7 +165,7 @@ final class InferRun {
                     queueBatchBuffer(); // the last, partly filled request
                 }
                 pump();
-                if (stopping() || lookupsInFlight == 0 && ready.isEmpty()) {
+                if (stopping() || lookupsInFlight == 0 && slots.queued() == 0) {
                     break;
                 }
                 awaitOne(); // a lookup or a request is out: pump sends whatever it can, or stops the run
@@ -260,12 +235,18 @@ final class InferRun {
 
     /** A full round of requests is queued, or enough lookups are out: reading more would only hold memory. */
     private boolean readAheadFull() {
-        return ready.size() >= s.maxInFlight() || lookupsInFlight >= MAX_LOOKUPS_IN_FLIGHT;
+        return slots.queued() >= s.maxInFlight() || lookupsInFlight >= MAX_LOOKUPS_IN_FLIGHT;
+    }
+
+    /** Requests launched whose completion the main thread has not handled yet: each will arrive as an event. */
+    private long unsettled() {
+        return slots.launched() - settledRequests;
     }
 
     /**
-     * Keys per MGET: one batch at first, so the first request leaves at once, then doubling up to
-     * enough to keep every in-flight slot fed twice over (512 to 2048).
+     * Keys per MGET: one round of requests at first, so every in-flight slot fills at once (one
+     * batch first left the other slots waiting for a second lookup: 75 ms of a cold start), then
+     * doubling up to enough to keep every slot fed twice over (512 to 2048).
      */
     private int lookupChunk() {
         return Math.min(lookupChunk, Math.max(512, Math.min(2048, 2 * batchLimit * s.maxInFlight())));
@@ -327,7 +308,7 @@ final class InferRun {
         if (!batchBuffer.isEmpty()) {
             List<Pending> batch = List.copyOf(batchBuffer);
             batchBuffer.clear();
-            ready.add(new Ready(batch, estimate(batch)));
+            slots.add(new RequestSlots.Ready(batch, estimate(batch)));
         }
     }
 
@@ -350,16 +331,11 @@ final class InferRun {
     /** Settles the finished requests and lookups, then fills the free in-flight slots from the queue; never blocks. */
     private void pump() {
         drainEvents();
-        while (!stopping() && !ready.isEmpty() && inFlight < s.maxInFlight()) {
-            Ready next = ready.peek();
-            if (!budget.fits(next.estimate())) {
-                if (inFlight == 0) {
-                    budgetStop = true; // even with nothing in flight the next request would cross the limit
-                }
-                return; // otherwise the answers in flight settle their estimates and may make room
-            }
-            ready.poll();
-            send(next.batch(), next.estimate());
+        if (!stopping() && slots.fill()) {
+            budgetStop = true; // even with nothing in flight the next request would cross the limit
+        }
+        if (stopping()) {
+            slots.close();
         }
     }
 
@@ -369,20 +345,30 @@ final class InferRun {
         pump();
     }
 
-    private void send(List<Pending> batch, double estimate) {
-        inFlight++;
-        budget.reserve(estimate);
-        requests++;
+    /**
+     * Sends one request; runs on the main thread or on the event loop that just freed the slot.
+     * The completion goes to the main thread as an event before the slot is handed on, so an
+     * ended request is never unaccounted for.
+     */
+    private void launch(RequestSlots.Ready request) {
+        List<Pending> batch = request.batch();
         batchSize.record(batch.size());
         List<String> prompts = batch.stream().map(p -> p.prompt).toList();
-        ObjectNode body = s.wire().request(prompts);
         long start = System.nanoTime();
-        failover.call(endpoint -> {
-            String url = s.wire().url(endpoint);
-            return http.post(url, body, s.timeout()).map(json -> s.wire().answers(url, json, prompts));
-        }).subscribe().with(
-                answer -> events.add(new Answered(batch, estimate, start, answer.value(), answer.endpoint())),
-                error -> events.add(new Failed(batch, estimate, start, error)));
+        client.send(s, prompts).subscribe().with(
+                answer -> {
+                    events.add(new Answered(batch, request.estimate(), millisSince(start), answer.value(),
+                            answer.endpoint()));
+                    slots.ended(!ctx.shutdown().requested());
+                },
+                error -> {
+                    events.add(new Failed(batch, request.estimate(), millisSince(start), error));
+                    slots.ended(false); // the main thread decides whether the run goes on
+                });
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
     private double estimate(List<Pending> batch) {
@@ -402,7 +388,7 @@ final class InferRun {
 
     private void awaitInFlight() throws InterruptedException {
         long graceDeadline = Long.MAX_VALUE;
-        while (inFlight > 0) {
+        while (unsettled() > 0) {
             if (ctx.shutdown().requested() && graceDeadline == Long.MAX_VALUE) {
                 graceDeadline = System.nanoTime() + s.shutdownGrace().toNanos();
             }
@@ -412,7 +398,7 @@ final class InferRun {
                 handle(event);
             } else if (System.nanoTime() >= graceDeadline) {
                 LOG.warnf("abandoning %d in-flight requests after the %s shutdown grace; their records are asked again on rerun",
-                        inFlight, s.shutdownGrace());
+                        unsettled(), s.shutdownGrace());
                 return;
             }
         }
@@ -428,8 +414,8 @@ final class InferRun {
     }
 
     private void settleRequest(Completion done) {
-        inFlight--;
-        long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - done.startNanos());
+        settledRequests++;
+        long latencyMs = done.latencyMs();
         latencies.add(latencyMs);
         if (done instanceof Answered answered) {
             settleAnswered(answered, latencyMs);
@@ -470,7 +456,7 @@ final class InferRun {
         }
         tokensInCounter.increment(answered.answers().stream().mapToLong(ItemAnswer::inputTokens).sum());
         tokensOutCounter.increment(answered.answers().stream().mapToLong(ItemAnswer::outputTokens).sum());
-        budget.settle(answered.estimate(), cost);
+        slots.settle(answered.estimate(), cost);
         costThisRun += cost;
         costCounter.increment(cost);
         ctx.progress().cost(cost);
@@ -478,7 +464,7 @@ final class InferRun {
     }
 
     private void settleFailed(Failed failed, long latencyMs) {
-        budget.settle(failed.estimate(), 0);
+        slots.settle(failed.estimate(), 0);
         Throwable error = failed.error();
         requestTimer("none", "failed").record(latencyMs, TimeUnit.MILLISECONDS);
         if (error instanceof RemoteCallException remote && remote.requestRejected()) {
@@ -553,7 +539,7 @@ final class InferRun {
         }
         if (budgetStop) {
             out.suspend();
-            throw new StageException(ExitCode.BUDGET_EXCEEDED, "budget reached before crossing it: " + budget.describe()
+            throw new StageException(ExitCode.BUDGET_EXCEEDED, "budget reached before crossing it: " + slots.describeBudget()
                     + "; " + done + " records answered and saved; rerun with a larger podstage.infer.max-cost-usd to resume");
         }
         out.commit();
@@ -565,9 +551,9 @@ final class InferRun {
 
     private ObjectNode metrics(long resumedRecords) {
         ObjectNode m = StageOutcome.object();
-        m.put("requests", requests);
-        m.put("retries", retries.get());
-        m.put("failovers", failovers.get());
+        m.put("requests", slots.launched());
+        m.put("retries", client.retries());
+        m.put("failovers", client.failovers());
         m.put("cache_hits", cacheHits);
         m.put("cache_misses", cacheMisses);
         m.put("cache_available", cache.available());
@@ -576,7 +562,7 @@ final class InferRun {
         m.put("tokens_in", tokensIn);
         m.put("tokens_out", tokensOut);
         m.put("cost_usd", round(costThisRun));
-        m.put("cost_usd_total", round(budget.spent()));
+        m.put("cost_usd_total", round(slots.spent()));
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         m.put("latency_p50_ms", percentile(sorted, 0.50));
         m.put("latency_p95_ms", percentile(sorted, 0.95));

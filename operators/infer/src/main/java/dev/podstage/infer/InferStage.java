@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -72,8 +73,10 @@ public class InferStage extends ConfiguredStage<InferConfig> {
                 new Pricing(c.priceInputPer1k(), c.priceOutputPer1k()), c.inputField(),
                 c.promptTemplate().orElse(null), c.dedupe(), c.apiKey().orElse(null), guard, c.shutdownGrace(),
                 shared.variant().orElse(null));
+        // Built on a side thread while the runner scans the input and consults the ledger.
+        CompletableFuture<EndpointClient> client = EndpointClient.buildAhead(vertx, settings);
         return new SingleFileJob(io, answerConfig(settings, c),
-                context -> new InferRun(settings, context, vertx).execute());
+                context -> new InferRun(settings, context, client).execute());
     }
 
     /** What determines the answers: not endpoints (where), not budget or concurrency (how), never the key. */
