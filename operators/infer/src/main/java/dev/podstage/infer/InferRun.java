@@ -1,7 +1,6 @@
 package dev.podstage.infer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.podstage.runtime.cache.CacheKeys;
@@ -89,6 +87,7 @@ final class InferRun {
     private final List<Long> latencies = new ArrayList<>();
     private final Map<String, Long> requestsByEndpoint = new LinkedHashMap<>();
     private AtomicFile out;
+    private OutputRecords records;
     private Rejects rejects;
     private ResultCache cache;
     private EndpointClient client;
@@ -134,6 +133,7 @@ final class InferRun {
     StageOutcome execute() throws InterruptedException {
         PartialOutput.Resumed previous = PartialOutput.open(s.output(), ctx.jobKey());
         out = previous.file();
+        records = new OutputRecords(out, s.model(), s.variant());
         Map<String, Integer> alreadyAnswered = previous.ids();
         slots = new RequestSlots(s.maxInFlight(), new Budget(s.maxCostUsd(), previous.costUsd()), this::launch);
         rejects = new Rejects(s.output());
@@ -218,8 +218,8 @@ final class InferRun {
             ObjectNode answered = answeredThisRun.get(key);
             if (answered != null) {
                 deduplicated++;
-                writeRecord(target, answered, 0, "deduplicated");
-                out.flush();
+                writeRecord(target, answered, 0, OutputRecords.Reuse.DEDUPLICATED);
+                records.flush();
                 return;
             }
         }
@@ -322,7 +322,7 @@ final class InferRun {
         cacheHits++;
         cacheHitCounter.increment();
         for (Pending.Target target : pending.targets) {
-            writeRecord(target, answer, 0, "cached");
+            writeRecord(target, answer, 0, OutputRecords.Reuse.CACHED);
         }
         settle(pending, answer);
         return true;
@@ -410,7 +410,7 @@ final class InferRun {
         } else if (event instanceof Completion done) {
             settleRequest(done);
         }
-        out.flush(); // once per event, not per record
+        records.flush(); // once per event, not per record
     }
 
     private void settleRequest(Completion done) {
@@ -448,7 +448,8 @@ final class InferRun {
             answer.put("latency_ms", latencyMs);
             boolean first = true;
             for (Pending.Target target : pending.targets) {
-                writeRecord(target, answer, first ? itemCost : 0, first ? null : "deduplicated");
+                writeRecord(target, answer, first ? itemCost : 0,
+                        first ? OutputRecords.Reuse.NONE : OutputRecords.Reuse.DEDUPLICATED);
                 first = false;
             }
             cacheWrites.put(pending.key, answer.toString());
@@ -494,39 +495,15 @@ final class InferRun {
         return ctx.metrics().timer("infer.request.duration", "endpoint", endpointTag(endpoint), "outcome", outcome);
     }
 
-    private void writeRecord(Pending.Target target, ObjectNode answer, double cost, String reuse) {
-        ObjectNode record = Json.MAPPER.createObjectNode();
-        record.put("id", target.id());
-        record.set("output", answer.get("output"));
-        ObjectNode usage = record.putObject("usage");
-        usage.put("input_tokens", answer.path("input_tokens").asLong());
-        usage.put("output_tokens", answer.path("output_tokens").asLong());
-        usage.put("cost_usd", cost);
-        if (answer.path("estimated_usage").asBoolean(false)) {
-            usage.put("estimated", true);
-        }
-        record.put("latency_ms", reuse == null ? answer.path("latency_ms").asLong() : 0);
-        record.put("endpoint", answer.path("endpoint").asText());
-        record.put("cached", "cached".equals(reuse));
-        if ("deduplicated".equals(reuse)) {
-            record.put("deduplicated", true);
-        }
-        record.put("model", s.model());
-        if (s.variant() != null) {
-            record.put("variant", s.variant());
-        }
-        try {
-            out.writer().write(record.toString());
-            out.writer().write('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + s.output(), e);
-        }
+    private void writeRecord(Pending.Target target, ObjectNode answer, double cost, OutputRecords.Reuse reuse) {
+        records.write(target.id(), answer, cost, reuse);
         recordsOut++;
         ctx.progress().done(1);
     }
 
     private StageOutcome finish(long resumedRecords) {
         long done = recordsOut;
+        records.flush();
         if (ctx.shutdown().requested()) {
             out.suspend();
             throw new StageException(ExitCode.TRANSIENT, "stopped by SIGTERM: " + done + " records answered and saved;"

@@ -26,19 +26,24 @@ public class Caches implements StageContext.CacheProvider {
 
     /**
      * Starts connecting to Redis in the background (a PING) while the stage reads its inputs, so
-     * the first lookup does not pay for the connection. Failures are left to the first real use,
+     * the first lookup does not pay for the connection. Even creating the client takes a cold JVM
+     * 20 ms, so that happens on another thread too. Failures are left to the first real use,
      * which reports them once.
      */
     public void connectAhead(SharedConfig shared) {
         if (!shared.cacheEnabled() || shared.redisUrl().isEmpty()) {
             return;
         }
-        try {
-            redis.get().execute("PING").subscribe().with(pong -> {
-            }, failure -> LOG.debugf("early Redis PING failed: %s", failure));
-        } catch (RuntimeException e) {
-            LOG.debugf("early Redis PING failed: %s", e);
-        }
+        Thread connector = new Thread(() -> {
+            try {
+                redis.get().execute("PING").subscribe().with(pong -> {
+                }, failure -> LOG.debugf("early Redis PING failed: %s", failure));
+            } catch (RuntimeException e) {
+                LOG.debugf("early Redis PING failed: %s", e);
+            }
+        }, "redis-connect-ahead");
+        connector.setDaemon(true);
+        connector.start();
     }
 
     @Override

@@ -24,6 +24,28 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void theDirectPathWritesExactlyWhatTheTreePathWrites() {
+        Map<String, Object> nested = new LinkedHashMap<>();
+        nested.put("z", List.of(3, "x\u00e9\"\n\u2028", Map.of("b", true, "a", false)));
+        nested.put("a", null);
+        nested.put("long", 1L << 40);
+        nested.put("double", 0.1);
+        nested.put("tiny", 1e-300);
+        nested.put("float", 1.5f);
+        nested.put("big", new java.math.BigDecimal("1.50"));
+        nested.put("tree", Json.MAPPER.createObjectNode().put("y", 1).put("b", "two"));
+        nested.put("record", new Sample("v", 2));
+        nested.put("intKeys", Map.of(10, "ten", 9, "nine"));
+        List<Object> samples = List.of(nested, "plain", 42, List.of(), Map.of(), "\ud83d\ude00 emoji");
+        for (Object sample : samples) {
+            assertThat(CanonicalJson.of(sample)).as("%s", sample).isEqualTo(CanonicalJson.ofTree(sample));
+        }
+    }
+
+    record Sample(String value, int count) {
+    }
+
+    @Test
     void arrayOrderAndValuesDoChangeIt() {
         assertThat(CanonicalJson.sha256(List.of(1, 2))).isNotEqualTo(CanonicalJson.sha256(List.of(2, 1)));
         assertThat(CanonicalJson.sha256(Map.of("p", "a"))).isNotEqualTo(CanonicalJson.sha256(Map.of("p", "b")));
