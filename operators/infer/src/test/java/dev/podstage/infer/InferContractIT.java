@@ -60,6 +60,25 @@ class InferContractIT extends InferTestBase {
     }
 
     @Test
+    void anUnreachableLedgerIsATransientFailureWorthARetry() throws Exception {
+        Files.write(input(), List.of("{\"id\":\"a\",\"text\":\"fine\"}"));
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+
+        StageProcess.Result run = infer("--protocol", "inputs")
+                .env("PODSTAGE_DB_URL", "postgresql://127.0.0.1:" + closedPort + "/podstage")
+                .env("PODSTAGE_DB_USER", "podstage").env("PODSTAGE_DB_PASSWORD", "podstage").run();
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(75);
+        assertThat(run.logs()).contains("PostgreSQL failed while updating the idempotency ledger");
+        assertThat(Files.readString(run.terminationLog())).contains("idempotency ledger");
+        assertThat(output()).doesNotExist();
+        assertThat(sim.stats().requests()).as("no work before the job is claimed").isZero();
+    }
+
+    @Test
     void badConfigurationExits2NamingTheKeyBeforeAnyWork() {
         JsonLines.texts(input(), 3, "config");
 

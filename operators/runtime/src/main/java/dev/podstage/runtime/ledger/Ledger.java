@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -13,8 +12,8 @@ import jakarta.inject.Inject;
 import org.hibernate.LockMode;
 import org.hibernate.reactive.mutiny.Mutiny;
 
+import dev.podstage.runtime.db.Db;
 import dev.podstage.runtime.stage.AirflowContext;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -134,18 +133,9 @@ public class Ledger {
 
     private <T> T inTransaction(Function<Mutiny.Session, Uni<T>> work) {
         Mutiny.SessionFactory factory = sessionFactory.get();
-        return await(() -> schema.ensure(factory).flatMap(ready -> factory.withTransaction(work)));
-    }
-
-    /** Hibernate Reactive needs a Vert.x context; a picocli command runs on the main thread. */
-    static <T> T await(Supplier<Uni<T>> work) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(work);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        // A lost or refused connection is worth an Airflow retry (exit 75), as for every database stage.
+        return Db.await("updating the idempotency ledger",
+                () -> schema.ensure(factory).flatMap(ready -> factory.withTransaction(work)));
     }
 
     private static OffsetDateTime now() {
