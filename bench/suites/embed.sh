@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # bench/run embed: the embed stage's throughput against the same model in Python, in one run.
 # Sourced by bench/run, which provides the helpers (figure, calc, now_ns, ensure_venv, start_services, ...).
-# What the figures mean: suites/embed.md.
+# What the figures mean: README.md.
 
 EMBED_RECORDS=2000
 EMBED_BATCH=32

@@ -1,4 +1,4 @@
-# Sourced by bench/run: `bench/run preprocess`. See preprocess.md for what the figures mean.
+# Sourced by bench/run: `bench/run preprocess`. See bench/README.md for what the figures mean.
 #
 # The preprocess stage against a plain Python baseline doing the same steps, both pinned to one
 # core, on the same generated corpus of mixed HTML / Markdown / plain-text documents; then the

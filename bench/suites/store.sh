@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The store benchmark: bench/run store (sourced by bench/run, which provides figure, calc, now_ns, log, die,
 # start_services, note_load, append_results, ensure_venv, json_field, rate, $PY, $WORK, $REPO, $BENCH_DIR).
-# What the figures mean: suites/store.md.
+# What the figures mean: README.md.
 
 STORE_ROWS=${PODSTAGE_BENCH_STORE_ROWS:-20000}
 STORE_BATCH=500
