@@ -55,6 +55,24 @@ class ImageHygieneIT {
         }
     }
 
+    /**
+     * The archive only helps classes the JDK's own loaders define: with a fast-jar, Quarkus's class
+     * loader defines the stage's classes and the archive passes them by (aot-jar is the fix).
+     */
+    @ParameterizedTest
+    @MethodSource("stages")
+    void theClassArchiveCoversTheStagesOwnClasses(String stage) {
+        Podman.Result run = Podman.run("run", "--rm", "--read-only", "-e", "JAVA_TOOL_OPTIONS=-Xlog:class+load=info",
+                StageImage.reference(stage), "--version");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        List<String> ownClasses = run.stdout().lines().filter(l -> l.contains("class,load") && l.contains("] dev.podstage.")).toList();
+        assertThat(ownClasses).as("the stage's classes loaded by --version").isNotEmpty();
+        // A class the training run never touched (one that only --version needs) may load from its jar.
+        long archived = ownClasses.stream().filter(l -> l.contains("source: shared objects file")).count();
+        assertThat((double) archived / ownClasses.size()).as("share of the stage's classes from the archive: %s",
+                ownClasses.stream().filter(l -> !l.contains("shared objects file")).toList()).isGreaterThan(0.9);
+    }
+
     @ParameterizedTest
     @MethodSource("stages")
     void carriesNoBuildToolsNoTestClassesAndNoSecrets(String stage) throws Exception {
