@@ -50,11 +50,29 @@ source_url=${PODSTAGE_SOURCE_URL:-$(git -C "$REPO" remote get-url origin 2>/dev/
 base=$("$HERE/base/build.sh")
 log "base image $base"
 
+# The images are linux/amd64 (the base's runtime is): the other platforms' native libraries that
+# ONNX Runtime and the DJL tokenizer carry (Windows debug symbols alone are 300 MB unpacked) stay
+# out of embed's and evaluate's images. Only this build drops them: the jars of a plain build keep
+# every platform.
+native_jar_entries() { # native_jar_entries GROUP:ARTIFACT PREFIX KEEP: the entries under PREFIX not under KEEP
+  local jar
+  jar=$(find "$HOME/.m2/repository/$(echo "${1%%:*}" | tr . /)/${1##*:}" -name "${1##*:}-*.jar" 2>/dev/null | sort | tail -1)
+  [ -n "$jar" ] || return 0
+  unzip -Z1 "$jar" | grep "^$2" | grep -v "/$" | grep -v "^$2$3/" | paste -sd, -
+}
+removed_resources=()
+for spec in com.microsoft.onnxruntime:onnxruntime,ai/onnxruntime/native/,linux-x64 \
+  ai.djl.huggingface:tokenizers,native/lib/,linux-x86_64; do
+  IFS=, read -r artifact prefix keep <<<"$spec"
+  entries=$(native_jar_entries "$artifact" "$prefix" "$keep" | sed 's|native/lib/tokenizers.properties,\?||')
+  [ -n "$entries" ] && removed_resources+=("-Dquarkus.class-loading.removed-resources.\"$artifact\"=$entries")
+done
+
 modules=$(printf 'operators/%s,' "${stages[@]}")
 log "Jib: ${stages[*]}"
 (cd "$REPO" && mvn -B -ntp -q package -DskipTests -Pimages -pl "${modules%,}" -am \
   "-Dpodstage.base-image=$base" \
-  "-Dquarkus.jib.jvm-additional-arguments=$(echo "$PODSTAGE_JVM_FLAGS" | tr ' ' ',')") \
+  "-Dquarkus.jib.jvm-additional-arguments=$(echo "$PODSTAGE_JVM_FLAGS" | tr ' ' ',')" "${removed_resources[@]}") \
   || die "the Jib build failed"
 
 mkdir -p "$OUT"

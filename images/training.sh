@@ -9,7 +9,9 @@ run_in_pod() {
   shift 3
   mkdir -p "$work/data" "$work/xcom" "$work/aot"
   chmod 0777 "$work/data" "$work/xcom" "$work/aot"
+  local db_url=${PODSTAGE_TEST_DB_URL:-}
   eval "$("$REPO/scripts/services.sh" env)"
+  [ -n "$db_url" ] && PODSTAGE_TEST_DB_URL=$db_url
   podman run --rm --read-only --network host --pull never \
     -v "$work/data:/data" -v "$work/xcom:/airflow/xcom" -v "$work/aot:/aot" \
     -e "JAVA_TOOL_OPTIONS=$archive_flag" \
@@ -66,6 +68,62 @@ train_embed() { # the model loaded and a few batches encoded (cache on)
   mkdir -p "$2/data"
   training_records 128 "$2/data/in.jsonl"
   run_in_pod "$1" "$2" "$3" --input /data/in.jsonl --output /data/vectors.jsonl --batch-size 16
+}
+
+# Stored results of the training runs live in a schema of their own, emptied before each build.
+TRAINING_SCHEMA=podstage_image_training
+
+training_schema() { # recreates the schema; prints PODSTAGE_DB_URL for it
+  eval "$("$REPO/scripts/services.sh" env)"
+  PGPASSWORD=$PODSTAGE_TEST_DB_PASSWORD psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -U "$PODSTAGE_TEST_DB_USER" podstage \
+    -c "SET client_min_messages TO warning" -c "DROP SCHEMA IF EXISTS $TRAINING_SCHEMA CASCADE" -c "CREATE SCHEMA $TRAINING_SCHEMA" >&2
+  echo "$PODSTAGE_TEST_DB_URL?search_path=$TRAINING_SCHEMA"
+}
+
+# Answers as infer writes them, for variant VARIANT (questions q000..), and FILE.references.
+training_results() { # training_results VARIANT COUNT FILE
+  python3 - "$1" "$2" "$3" <<'EOF'
+import json, sys
+variant, count, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+with open(path, "w", encoding="utf-8") as out:
+    for i in range(count):
+        right = (i % 3 != 0) if variant == "a" else (i % 2 == 0)
+        out.write(json.dumps({
+            "id": f"q{i:03d}", "output": f"answer {i}" if right else f"something else {i}",
+            "usage": {"input_tokens": 20 + i % 7, "output_tokens": 12, "cost_usd": 0.00002 if variant == "a" else 0.00005},
+            "latency_ms": 40 + i % 11 + (0 if variant == "a" else 30), "endpoint": "http://llm.example:8080",
+            "cached": i % 5 == 0, "model": f"model-{variant}", "variant": variant}) + "\n")
+with open(path + ".references", "w", encoding="utf-8") as out:
+    for i in range(count):
+        out.write(json.dumps({"id": f"q{i:03d}", "reference": f"answer {i}"}) + "\n")
+EOF
+}
+
+train_store() { # a variant's answers upserted in batches, with the ledger on
+  local db_url
+  db_url=$(training_schema)
+  mkdir -p "$2/data"
+  training_results a 200 "$2/data/results.jsonl"
+  PODSTAGE_TEST_DB_URL=$db_url run_in_pod "$1" "$2" "$3" --input /data/results.jsonl --output /data/receipt.json --batch-size 50
+}
+
+train_evaluate() { # two variants stored by the store image, then judged with references and MiniLM similarity
+  local db_url store_image=localhost/podstage/podstage-store:$version-jib variant
+  if ! podman image exists "$store_image"; then
+    log "evaluate: no store image to seed the results with: archiving start-up classes only (--help)"
+    run_in_pod "$1" "$2" "$3" --help
+    return
+  fi
+  db_url=$(training_schema)
+  mkdir -p "$2/data"
+  for variant in a b; do
+    training_results "$variant" 120 "$2/data/results-$variant.jsonl"
+    PODSTAGE_TEST_DB_URL=$db_url run_in_pod "$store_image" "$2" "" --input "/data/results-$variant.jsonl" \
+      --output "/data/receipt-$variant.json"
+  done
+  cp "$2/data/results-a.jsonl.references" "$2/data/references.jsonl"
+  PODSTAGE_TEST_DB_URL=$db_url run_in_pod "$1" "$2" "$3" --variant-a a --variant-b b \
+    --references /data/references.jsonl --output /data/report.html
 }
 
 # train_stage STAGE IMAGE WORK ARCHIVE_FLAG: the stage's own training run, or --help for a stage

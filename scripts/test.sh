@@ -19,3 +19,13 @@ stages=$(cut -d' ' -f1 images/out/digests.txt | sed 's|.*/||; s|:.*||' | paste -
 mvn -B -ntp verify -DimageTests.skip=false "-DimageTests.stages=$stages" "$@"
 VENV=$(scripts/airflow-venv.sh)
 "$VENV/bin/python" -m pytest -c provider/pyproject.toml provider/tests integration-tests/airflow
+# The native profile as far as it goes here (no native-image on this machine, images/NATIVE.md): every
+# stage's native augmentation, whose native-image command line must come out. Last: the profile
+# builds no jar, and the steps above use the jars.
+stage_modules=$(ls -d operators/*/ | sed 's|/$||' | while read -r m; do [ -d "$m/src/main/java" ] && grep -q quarkus-maven-plugin "$m/pom.xml" && echo "$m"; done | paste -sd, -)
+mvn -B -ntp -q package -DskipTests -Dnative -Dquarkus.native.sources-only=true -pl "$stage_modules"
+for m in ${stage_modules//,/ }; do
+  grep -q -- '--features=' "$m/target/native-sources/native-image.args" \
+    || { echo "test: $m: the native augmentation wrote no native-image command line" >&2; exit 1; }
+done
+echo "test: native augmentation ok for ${stage_modules//,/ }"
