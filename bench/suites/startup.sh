@@ -1,6 +1,6 @@
 # bench/run startup: start-to-exit of a no-op stage run (an empty input: config, ledger/cache off,
 # nothing to do, XCom written, exit 0), median of STARTUP_RUNS runs each:
-#   host_plain        java -jar (fast-jar), no flags
+#   host_plain        java -jar (aot-jar), no flags
 #   host_tuned        the short-task flags + the class archive (scripts/stage-jvm.sh), as images run it
 #   podman_stage      the stage image under podman, as a pod runs it (--read-only, volumes)
 #   podman_floor      podman run --entrypoint /bin/true on the same image: the container floor
@@ -57,7 +57,8 @@ bench_startup() {
   figure python_imports_ms "$(median_ms "$airflow_py" "$BENCH_DIR/python/baseline_startup.py")"
   figure podman_stage_over_floor_ms "$(( $(rate podman_stage_ms) - $(rate podman_floor_ms) ))"
   local image
-  for image in $(podman images --format '{{.Repository}}:{{.Tag}}' | grep '^localhost/podstage/' | grep -v -- '-jib$' | sort); do
+  for image in $(podman images --format '{{.Repository}}:{{.Tag}}' \
+    | grep -E '^localhost/podstage/((ingest|preprocess|embed|infer|store|evaluate):|base-jre:)' | sort); do
     figure "image_mb_$(echo "${image#localhost/podstage/}" | tr ':.-' '___')" \
       "$(( $(podman image inspect --format '{{.Size}}' "$image") / 1000000 ))"
   done
