@@ -51,10 +51,10 @@ WINNER_VARIABLE = "podstage_ab_winner"
 WEIGHTS_VARIABLE = "podstage_ab_weights"
 PROMPT = "Answer in one sentence: {text}"
 #: The run whose stored answers evaluate compares ('' = every run), by the param ``compare``: ``auto``
-#: takes this run when the split sent it to both variants.
+#: takes this run when the split sent it to both variants (split's XCom is absent when it skipped one).
 EVALUATED_RUN_ID = (
     "{{ run_id if params.compare == 'run'"
-    " or (params.compare == 'auto' and ti.xcom_pull(task_ids='split') | length == 2) else '' }}"
+    " or (params.compare == 'auto' and (ti.xcom_pull(task_ids='split') or []) | length == 2) else '' }}"
 )
 
 VARIANT_PARAM_SCHEMA: dict[str, Any] = {
