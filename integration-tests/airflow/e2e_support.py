@@ -43,8 +43,9 @@ LLM_SIM_OPTIONS = (
     "--model-profile",
     f"{LARGE_MODEL}=latency_ms:{LARGE_LATENCY_MS},quality:0.9,reasoning_tokens:48",
 )
-#: A Redis database of its own per backend, emptied when the home is made: the first run of a session is cold.
-REDIS_DB = {"local": 3, "podman": 4}
+#: A Redis database of its own per backend (the demo uses 2, bench/run 3), emptied when the home is made: the
+#: first run of a session is cold.
+REDIS_DB = {"local": 5, "podman": 6}
 DAG_STAGES = {
     "podstage_rag_ingest": ("ingest", "preprocess", "embed", "store"),
     "podstage_llm_batch": ("ingest", "infer", "store"),
