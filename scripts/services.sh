@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs (when missing) and starts the services the tests and the demo need, on loopback only:
-# Redis on 127.0.0.1:6379 and PostgreSQL 15 on 127.0.0.1:5432 with role/database "podstage".
-# Idempotent: running it again leaves running services alone.
+# Redis on 127.0.0.1:6379 and PostgreSQL 15 on 127.0.0.1:5432 with role/database "podstage", where the
+# pgvector extension is created (Debian 12 has no pgvector package: it is built from a pinned, checksummed
+# source zip, see install_pgvector). Idempotent: running it again leaves running services alone.
 # Usage: scripts/services.sh [start|stop|status|env]
 set -euo pipefail
 
@@ -11,6 +12,13 @@ PG_USER=podstage
 PG_PASSWORD=${PODSTAGE_TEST_DB_PASSWORD:-podstage}
 PG_DB=podstage
 STATE_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/podstage/services
+# pgvector comes from the Go module proxy (GitHub is not reachable from every machine that runs this): the
+# proxy serves any GitHub repository's tag as a module zip, whose sha256 is pinned here. To move to another
+# version: curl -fsSL https://proxy.golang.org/github.com/pgvector/pgvector/@v/list, read its CHANGELOG.md,
+# and replace both lines (sha256sum of the new .zip).
+PGVECTOR_VERSION=0.8.6
+PGVECTOR_SHA256=6abdf1f3361b12827922cf6e5d6b52c4d645aa65819cf6e25ce1f4897664b421
+PGVECTOR_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/podstage/pgvector
 
 log() { echo "services: $*" >&2; }
 
@@ -44,9 +52,45 @@ start_redis() {
 
 pg_version() { ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1; }
 
+# Builds pgvector $PGVECTOR_VERSION for PostgreSQL $1 and installs it, unless that version is installed already.
+# Portable code (OPTFLAGS empty: no -march=native) and no JIT bitcode (with_llvm=no: no clang needed).
+install_pgvector() {
+  local v=$1 pg_config=/usr/lib/postgresql/$1/bin/pg_config
+  local zip=$PGVECTOR_CACHE/pgvector-$PGVECTOR_VERSION.zip src=$PGVECTOR_CACHE/pgvector-$PGVECTOR_VERSION-pg$1
+  if grep -qx "default_version = '$PGVECTOR_VERSION'" "/usr/share/postgresql/$v/extension/vector.control" 2>/dev/null \
+    && [ -f "/usr/lib/postgresql/$v/lib/vector.so" ]; then return 0; fi
+  apt_install "postgresql-server-dev-$v" gcc make libc6-dev unzip
+  mkdir -p "$PGVECTOR_CACHE"
+  if ! { [ -f "$zip" ] && echo "$PGVECTOR_SHA256  $zip" | sha256sum -c --quiet >/dev/null 2>&1; }; then
+    log "downloading pgvector $PGVECTOR_VERSION"
+    curl -fsSL --retry 3 -o "$zip.part" "https://proxy.golang.org/github.com/pgvector/pgvector/@v/v$PGVECTOR_VERSION.zip"
+    echo "$PGVECTOR_SHA256  $zip.part" | sha256sum -c --quiet >/dev/null 2>&1 || {
+      log "pgvector $PGVECTOR_VERSION: the download's sha256 is $(sha256sum "$zip.part" | cut -d' ' -f1), not $PGVECTOR_SHA256"
+      rm -f "$zip.part"; return 1; }
+    mv "$zip.part" "$zip"
+  fi
+  log "building pgvector $PGVECTOR_VERSION for PostgreSQL $v"
+  rm -rf "$src" && mkdir -p "$src" && unzip -q "$zip" -d "$src"
+  local dir=$src/github.com/pgvector/pgvector@v$PGVECTOR_VERSION
+  make -s -C "$dir" -j"$(nproc)" PG_CONFIG="$pg_config" OPTFLAGS= with_llvm=no >"$src.log" 2>&1 \
+    && as_root make -s -C "$dir" PG_CONFIG="$pg_config" OPTFLAGS= with_llvm=no install >>"$src.log" 2>&1 \
+    || { tail -20 "$src.log" >&2; log "pgvector did not build or install (log: $src.log)"; return 1; }
+  rm -rf "$src" "$src.log"
+  log "pgvector $PGVECTOR_VERSION installed for PostgreSQL $v"
+}
+
 start_postgres() {
   [ -n "$(pg_version)" ] || apt_install postgresql
   local v; v=$(pg_version)
+  # The server-dev package that pgvector's build needs can bring a newer minor release of the server with it:
+  # a cluster already running the old binaries then fails to load the new libraries (plpgsql among them).
+  local server; server=$(dpkg-query -W -f='${Version}' "postgresql-$v" 2>/dev/null || true)
+  install_pgvector "$v"
+  if [ "$server" != "$(dpkg-query -W -f='${Version}' "postgresql-$v" 2>/dev/null || true)" ] \
+    && pg_lsclusters -h | awk -v v="$v" '$1==v && $2=="main" {print $4}' | grep -q online; then
+    log "postgresql-$v was upgraded with pgvector's build dependencies: restarting the cluster"
+    as_root pg_ctlcluster "$v" main restart
+  fi
   if ! pg_lsclusters -h | awk '{print $1"/"$2}' | grep -qx "$v/main"; then
     as_root pg_createcluster "$v" main --port "$PG_PORT" >/dev/null
   fi
@@ -61,8 +105,14 @@ DO \$\$ BEGIN
   END IF;
 END \$\$;
 SELECT 'CREATE DATABASE $PG_DB OWNER $PG_USER' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_DB')\gexec
+\c $PG_DB
+-- pgvector is not a trusted extension: $PG_USER cannot create it, the superuser does, in public (on the
+-- default search_path; the store stage finds it wherever it is).
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS vector SCHEMA public;
+ALTER EXTENSION vector UPDATE;
 SQL
-  log "postgres $v up on 127.0.0.1:$PG_PORT (database $PG_DB, role $PG_USER)"
+  log "postgres $v up on 127.0.0.1:$PG_PORT (database $PG_DB with pgvector $PGVECTOR_VERSION, role $PG_USER)"
 }
 
 print_env() {

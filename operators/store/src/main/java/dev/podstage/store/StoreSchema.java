@@ -19,6 +19,11 @@ import dev.podstage.runtime.ledger.SchemaMigrator;
  * pgvector's {@code vector(N)} with an HNSW cosine index when the extension is installed or can be
  * created, else {@code real[]}. Once the table exists its column type is what it is; the stage
  * reports it and refuses a run that asks for the other one.
+ *
+ * <p>The extension lives in one schema of the database (usually {@code public}) while the stage may
+ * work in another through {@code ?search_path=<schema>}, with {@code public} off the path: the DDL
+ * names pgvector's type and operator class by the extension's schema, read from the catalog, and
+ * the column type is reported without it ({@code vector(384)}, not {@code public.vector(384)}).
  */
 @ApplicationScoped
 public class StoreSchema {
@@ -28,10 +33,20 @@ public class StoreSchema {
     static final String COMPONENT = "store";
     static final int VERSION = 1;
 
-    /** How embeddings are held: {@code vector(384)} or {@code real[]}. */
-    public record Storage(boolean pgvector, String columnType) {
+    /**
+     * How embeddings are held: {@code vector(384)} or {@code real[]}; {@code vectorSchema}: the
+     * pgvector extension's schema as an SQL identifier (quoted where it must be), null for arrays.
+     */
+    public record Storage(boolean pgvector, String columnType, String vectorSchema) {
+        static final Storage ARRAY = new Storage(false, "real[]", null);
+
         String xcomName() {
             return pgvector ? "pgvector" : "float4[]";
+        }
+
+        /** A pgvector object by its qualified name, whatever the search_path: {@code public.vector_cosine_ops}. */
+        String qualified(String name) {
+            return vectorSchema + "." + name;
         }
     }
 
@@ -48,18 +63,17 @@ public class StoreSchema {
     State ensure(VectorType wanted, int dimension) {
         factory = sessions.get();
         Facts before = facts();
-        Storage storage = before.columnType() != null ? storageOf(before.columnType())
-                : choose(wanted, dimension, before);
+        Storage storage = before.columnType() != null ? before.storage() : choose(wanted, dimension, before);
         int version = Db.await("creating the store's tables",
                 () -> new SchemaMigrator(COMPONENT, migrations(storage, dimension)).migrate(factory));
         // Another task may have created the table first, with its own choice: the catalog has the last word.
-        Storage actual = storageOf(facts().columnType());
+        Storage actual = facts().storage();
         check(wanted, dimension, actual);
         return new State(version, actual);
     }
 
     static List<SchemaMigrator.Migration> migrations(Storage storage, int dimension) {
-        String embedding = storage.pgvector() ? "vector(" + dimension + ")" : "real[]";
+        String embedding = storage.pgvector() ? storage.qualified("vector") + "(" + dimension + ")" : "real[]";
         List<String> v1 = new java.util.ArrayList<>(List.of(
                 """
                 CREATE TABLE IF NOT EXISTS podstage_documents (
@@ -130,21 +144,22 @@ public class StoreSchema {
                     PRIMARY KEY (dag_id, run_id, task_id, map_index))"""));
         if (storage.pgvector()) {
             v1.add("CREATE INDEX IF NOT EXISTS podstage_chunks_embedding ON podstage_chunks"
-                    + " USING hnsw (embedding vector_cosine_ops)");
+                    + " USING hnsw (embedding " + storage.qualified("vector_cosine_ops") + ")");
         }
         return List.of(new SchemaMigrator.Migration(1, v1));
     }
 
     private Storage choose(VectorType wanted, int dimension, Facts facts) {
         if (wanted == VectorType.ARRAY) {
-            return new Storage(false, "real[]");
+            return Storage.ARRAY;
         }
         String vector = "vector(" + dimension + ")";
-        if (facts.vectorInstalled()) {
-            return new Storage(true, vector);
+        if (facts.vectorSchema() != null) {
+            return new Storage(true, vector, facts.vectorSchema());
         }
         if (facts.vectorAvailable() && createExtension()) {
-            return new Storage(true, vector);
+            // Created in the first schema of the search_path: the catalog says which.
+            return new Storage(true, vector, facts().vectorSchema());
         }
         if (wanted == VectorType.PGVECTOR) {
             throw new ConfigProblem("podstage.store.vector-type", "pgvector", "auto or array: the pgvector extension is "
@@ -153,7 +168,7 @@ public class StoreSchema {
         }
         LOG.infof("pgvector is %s: embeddings are stored as real[]",
                 facts.vectorAvailable() ? "available but could not be created" : "not installed");
-        return new Storage(false, "real[]");
+        return Storage.ARRAY;
     }
 
     private static void check(VectorType wanted, int dimension, Storage actual) {
@@ -166,10 +181,6 @@ public class StoreSchema {
             throw new ConfigProblem("podstage.store.dimension", dimension,
                     "the table's dimension: podstage_chunks.embedding is " + actual.columnType());
         }
-    }
-
-    private static Storage storageOf(String columnType) {
-        return new Storage(columnType.startsWith("vector"), columnType);
     }
 
     /** {@code CREATE EXTENSION} needs rights the stage's role may lack; failing it only means real[]. */
@@ -186,17 +197,30 @@ public class StoreSchema {
         }
     }
 
-    /** Whether pgvector is installed or installable, and the embedding column's type if the table exists. */
-    private record Facts(boolean vectorInstalled, boolean vectorAvailable, String columnType) {
+    /**
+     * The schema pgvector is installed in (null: not installed), whether it is installable, and the
+     * embedding column's type if the table exists: pgvector's {@code vector} as {@code vector(N)}
+     * wherever it lives ({@code format_type} would qualify it when its schema is off the search_path).
+     */
+    private record Facts(String vectorSchema, boolean vectorAvailable, String columnType) {
+        Storage storage() {
+            return columnType.startsWith("vector(") ? new Storage(true, columnType, vectorSchema) : Storage.ARRAY;
+        }
     }
 
     private Facts facts() {
         Object[] row = Db.await("reading the catalog", () -> factory.withSession(session -> session.createNativeQuery("""
-                SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector'),
+                SELECT (SELECT CAST(CAST(e.extnamespace AS regnamespace) AS text) FROM pg_extension e
+                         WHERE e.extname = 'vector'),
                        EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector'),
-                       (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+                       (SELECT CASE WHEN e.oid IS NOT NULL AND a.atttypmod > 0 THEN 'vector(' || a.atttypmod || ')'
+                                    ELSE format_type(a.atttypid, a.atttypmod) END
+                          FROM pg_attribute a
+                          JOIN pg_type t ON t.oid = a.atttypid
+                          LEFT JOIN pg_extension e ON e.extname = 'vector' AND t.typname = 'vector'
+                               AND t.typnamespace = e.extnamespace
                          WHERE a.attrelid = to_regclass('podstage_chunks') AND a.attname = 'embedding')""", Object[].class)
                 .getSingleResult()));
-        return new Facts((Boolean) row[0], (Boolean) row[1], (String) row[2]);
+        return new Facts((String) row[0], (Boolean) row[1], (String) row[2]);
     }
 }

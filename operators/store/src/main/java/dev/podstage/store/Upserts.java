@@ -57,11 +57,18 @@ public class Upserts {
     /**
      * Rows already stored exactly as sent are filtered out before the insert: an idempotent rerun
      * then neither locks nor rewrites them (ON CONFLICT would lock each one to test its WHERE).
-     * {@code %s}: the embedding as the batch carries it ({@code real[]}) or cast to pgvector's type.
+     * The batch's embeddings stay {@code real[]}; {@code %1$s}, {@code %3$s}, {@code %4$s}: the stored
+     * embedding as {@code real[]} to compare them with. For pgvector that is a cast of the column
+     * ({@code vector} to {@code real[]}, exact: both hold float4), and the insert turns the arrays into
+     * {@code vector(N)} by pgvector's assignment cast, which checks the dimension. So the statement
+     * names no pgvector type, function or operator: casts are found by type, not by name, and the
+     * statement works whatever schema the extension lives in, on the search_path or not (a stage that
+     * works in its own schema through {@code ?search_path=<schema>} has no {@code public} on it, and
+     * {@code vector = vector} would not resolve there).
      */
     private static final String UPSERT_CHUNKS = """
             WITH b AS (
-            SELECT r.id, r.doc_id, r.chunk_index, r.text, %s AS embedding, r.model, r.metadata
+            SELECT r.id, r.doc_id, r.chunk_index, r.text, r.embedding, r.model, r.metadata
               FROM json_to_recordset(CAST(CAST(?1 AS text) AS json)) AS r(id text, doc_id text, chunk_index integer,
                    text text, embedding real[], model text, metadata jsonb)),
             up AS (
@@ -69,21 +76,23 @@ public class Upserts {
                 dag_id, run_id, task_id, job_key)
             SELECT b.id, b.doc_id, b.chunk_index, b.text, b.embedding, b.model, b.metadata,
                    s.dag_id, s.run_id, s.task_id, s.job_key
-              FROM b, %s
+              FROM b, %2$s
              WHERE NOT EXISTS (SELECT 1 FROM podstage_chunks c WHERE c.id = b.id
-                   AND (c.doc_id, c.chunk_index, c.text, c.embedding, c.model, c.metadata)
+                   AND (c.doc_id, c.chunk_index, c.text, %1$s, c.model, c.metadata)
                        IS NOT DISTINCT FROM (b.doc_id, b.chunk_index, b.text, b.embedding, b.model, b.metadata))
             ON CONFLICT (id) DO UPDATE SET doc_id = excluded.doc_id, chunk_index = excluded.chunk_index,
                 text = excluded.text, embedding = excluded.embedding, model = excluded.model, metadata = excluded.metadata,
                 dag_id = excluded.dag_id, run_id = excluded.run_id, task_id = excluded.task_id, job_key = excluded.job_key,
                 updated_at = now()
-             WHERE (t.doc_id, t.chunk_index, t.text, t.embedding, t.model, t.metadata)
-                   IS DISTINCT FROM (excluded.doc_id, excluded.chunk_index, excluded.text, excluded.embedding,
+             WHERE (t.doc_id, t.chunk_index, t.text, %3$s, t.model, t.metadata)
+                   IS DISTINCT FROM (excluded.doc_id, excluded.chunk_index, excluded.text, %4$s,
                    excluded.model, excluded.metadata)
             """ + COUNT;
 
-    static final String UPSERT_CHUNKS_ARRAY = UPSERT_CHUNKS.formatted("r.embedding", STAMP);
-    static final String UPSERT_CHUNKS_PGVECTOR = UPSERT_CHUNKS.formatted("CAST(r.embedding AS vector)", STAMP);
+    static final String UPSERT_CHUNKS_ARRAY = UPSERT_CHUNKS.formatted("c.embedding", STAMP, "t.embedding",
+            "excluded.embedding");
+    static final String UPSERT_CHUNKS_PGVECTOR = UPSERT_CHUNKS.formatted("CAST(c.embedding AS real[])", STAMP,
+            "CAST(t.embedding AS real[])", "CAST(excluded.embedding AS real[])");
 
     /**
      * Results are claimed by the Airflow run that stores them last: the run id is compared too, so a

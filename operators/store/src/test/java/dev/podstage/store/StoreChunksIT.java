@@ -19,7 +19,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.podstage.testkit.JsonLines;
 import dev.podstage.testkit.StageProcess;
 
+/** The {@code real[]} path, asked for explicitly: the test database has pgvector, which {@code auto} would pick. */
 class StoreChunksIT extends StoreTestBase {
+
+    @Override
+    StageProcess store(String... args) {
+        return super.store(args).args("--vector-type", "array");
+    }
 
     @Test
     void theFirstRunCreatesTheSchemaRecordsItsVersionAndStoresEveryChunk() throws Exception {

@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Test;
 class StoreSchemaTest {
 
     private static String ddl(boolean pgvector) {
-        List<SchemaMigrator.Migration> migrations = StoreSchema.migrations(
-                new StoreSchema.Storage(pgvector, pgvector ? "vector(384)" : "real[]"), 384);
+        return ddl(pgvector ? new StoreSchema.Storage(true, "vector(384)", "public") : StoreSchema.Storage.ARRAY);
+    }
+
+    private static String ddl(StoreSchema.Storage storage) {
+        List<SchemaMigrator.Migration> migrations = StoreSchema.migrations(storage, 384);
         assertThat(migrations).extracting(SchemaMigrator.Migration::version).containsExactly(StoreSchema.VERSION);
         return String.join(";\n", migrations.get(0).statements());
     }
@@ -24,9 +27,13 @@ class StoreSchemaTest {
     }
 
     @Test
-    void withPgvectorTheColumnHasTheDimensionAndACosineIndex() {
+    void withPgvectorTheColumnHasTheDimensionAndACosineIndexNamedByTheExtensionsSchema() {
         String ddl = ddl(true);
-        assertThat(ddl).contains("embedding vector(384) NOT NULL").contains("USING hnsw (embedding vector_cosine_ops)");
+        assertThat(ddl).contains("embedding public.vector(384) NOT NULL")
+                .contains("USING hnsw (embedding public.vector_cosine_ops)");
+        // The stage's search_path may leave the extension's schema out: its objects are named by it, quoted or not.
+        assertThat(ddl(new StoreSchema.Storage(true, "vector(384)", "\"Ext\"")))
+                .contains("embedding \"Ext\".vector(384) NOT NULL").contains("USING hnsw (embedding \"Ext\".vector_cosine_ops)");
     }
 
     @Test

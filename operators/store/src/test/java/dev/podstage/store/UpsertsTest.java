@@ -44,7 +44,11 @@ class UpsertsTest {
             assertThat(sql).contains("CAST(CAST(?1 AS text) AS json)").contains("CAST(CAST(?2 AS text) AS json)")
                     .contains("WHERE NOT EXISTS").contains("ON CONFLICT").contains("RETURNING (xmax = 0)");
         }
-        assertThat(Upserts.UPSERT_CHUNKS_PGVECTOR).contains("CAST(r.embedding AS vector)");
-        assertThat(Upserts.UPSERT_CHUNKS_ARRAY).doesNotContain("vector");
+        // pgvector: stored vectors are compared as real[] and the arrays become vectors by assignment, so the
+        // statement names no pgvector type or operator, which the stage's search_path may not reach.
+        assertThat(Upserts.UPSERT_CHUNKS_PGVECTOR).contains("CAST(c.embedding AS real[])")
+                .contains("CAST(t.embedding AS real[])").contains("CAST(excluded.embedding AS real[])")
+                .doesNotContain("vector");
+        assertThat(Upserts.UPSERT_CHUNKS_ARRAY).doesNotContain("vector").doesNotContain("CAST(c.embedding");
     }
 }
