@@ -51,7 +51,7 @@ java_store() { # java_store PREFIX SCHEMA INPUT [JVM FLAGS...]: runs the stage a
     PODSTAGE_DB_USER=podstage PODSTAGE_DB_PASSWORD="$STORE_DB_PASSWORD" PODSTAGE_XCOM_PATH="$dir/return.json" \
     PODSTAGE_METRICS_ENABLED=false \
     java "$@" -jar "$STORE_JAR" --input "$input" --output "$dir/receipt.jsonl" \
-    --batch-size "$STORE_BATCH" --dimension "$STORE_DIM" --progress-interval 0 >"$dir/log" 2>&1 \
+    --batch-size "$STORE_BATCH" --dimension "$STORE_DIM" --vector-type array --progress-interval 0 >"$dir/log" 2>&1 \
     || { tail -40 "$dir/log" >&2; die "$prefix: the store stage failed"; }
   t1=$(now_ns)
   wall_ms=$(calc "($t1 - $t0) / 1e6" 0)
