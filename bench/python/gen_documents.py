@@ -15,30 +15,11 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
+from gen_records import WORDS as TICKET_WORDS
+
+# The tickets' vocabulary (gen_records.py), then words of this domain and accented ones for NFC to work on.
 WORDS = [
-    "invoice",
-    "shipment",
-    "delay",
-    "refund",
-    "warranty",
-    "battery",
-    "screen",
-    "keyboard",
-    "login",
-    "password",
-    "account",
-    "upgrade",
-    "billing",
-    "outage",
-    "latency",
-    "report",
-    "summary",
-    "contract",
-    "renewal",
-    "discount",
-    "feedback",
-    "survey",
-    "onboarding",
+    *TICKET_WORDS,
     "pipeline",
     "cluster",
     "shard",
