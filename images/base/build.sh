@@ -62,7 +62,7 @@ cds=--generate-cds-archive
 jlink --list-plugins 2>/dev/null | grep -q -- '--generate-cds-archive' || cds=""
 # shellcheck disable=SC2086 # $cds is empty or one flag
 jlink --add-modules "$MODULES" --strip-debug --no-man-pages --no-header-files --compress="$compress" $cds \
-  --output "$rootfs/opt/java"
+  --output "$rootfs/opt/java" >&2 # it says "Created CDS archive successfully" on stdout, which is our answer
 
 log "non-root user 1001 and the pod's writable paths"
 echo "podstage:x:${UID_GID}:podstage:/home/podstage:/usr/sbin/nologin" >>"$rootfs/etc/passwd"
