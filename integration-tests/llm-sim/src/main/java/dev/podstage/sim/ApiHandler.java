@@ -2,6 +2,7 @@ package dev.podstage.sim;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -9,10 +10,13 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The simulated endpoints. A request goes: counted, validated (404/405/401/400), maybe failed,
@@ -49,8 +53,11 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     public void handle(HttpServerRequest request) {
         long receivedNanos = System.nanoTime();
         stats.received(request.path());
-        // Answer only once the whole body is in: an early answer would race the client's upload.
-        request.body().onSuccess(body -> answer(request, body, receivedNanos));
+        // Answer only once the whole body is in: an early answer would race the client's upload. The answer is
+        // worked out in a task of its own, after the event loop has read (and stamped) every request that came in
+        // with this one: computed inline, a burst of 8 requests held the last one's arrival back by the work on
+        // the 7 before it, and that wait was added to its latency.
+        request.body().onSuccess(body -> vertx.runOnContext(v -> answer(request, body, receivedNanos)));
     }
 
     private void answer(HttpServerRequest request, Buffer body, long receivedNanos) {
@@ -76,7 +83,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         }
         Failure failure = failures.next();
         if (failure == null) {
-            new Call(request, reply, System.nanoTime() - receivedNanos).enqueue();
+            new Call(request, reply, receivedNanos).enqueue();
         } else {
             fail(request, failure, reply);
         }
@@ -138,34 +145,41 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     private final class Call {
         private final HttpServerRequest request;
         private final Reply reply;
-        /** Time already spent reading, parsing and answering: part of the latency, not added to it. */
-        private final long processingNanos;
+        private final long receivedNanos;
         private ConcurrencyGate.Pass pass;
-        private long timer = -1;
+        private ScheduledFuture<?> timer;
+        private boolean entering;
         private boolean done;
 
-        Call(HttpServerRequest request, Reply reply, long processingNanos) {
+        Call(HttpServerRequest request, Reply reply, long receivedNanos) {
             this.request = request;
             this.reply = reply;
-            this.processingNanos = processingNanos;
+            this.receivedNanos = receivedNanos;
         }
 
         void enqueue() {
             request.response().closeHandler(v -> abandon());
+            entering = true;
             pass = gate.enter(this::start);
+            entering = false;
         }
 
         private void start() {
             stats.enter();
-            long latency = reply.latencyMs() + config.perTokenMs() * reply.maxOutputTokens()
-                    + dice.upTo(config.jitterMs());
-            // The configured latency is the server's response time, so the work done on arrival counts toward it.
-            long delay = latency - Math.round(processingNanos / 1e6);
-            if (delay > 0) {
-                timer = vertx.setTimer(delay, id -> finish());
+            long latencyNanos = TimeUnit.MILLISECONDS.toNanos(reply.latencyMs()
+                    + config.perTokenMs() * reply.maxOutputTokens() + dice.upTo(config.jitterMs()));
+            // The configured latency is the server's response time: it runs from the request's arrival (the work
+            // done since counts toward it), or from the admission when the request had to queue for a slot.
+            long origin = entering ? receivedNanos : System.nanoTime();
+            long delayNanos = origin + latencyNanos - System.nanoTime();
+            // Scheduled in nanoseconds on the event loop itself: Vert.x timers take whole milliseconds, and the
+            // rounding made every answer up to a millisecond late.
+            EventLoop loop = ((ContextInternal) vertx.getOrCreateContext()).nettyEventLoop();
+            if (delayNanos > 0) {
+                timer = loop.schedule(this::finish, delayNanos, TimeUnit.NANOSECONDS);
             } else {
                 // Still asynchronous, so a released slot never admits the next call recursively.
-                vertx.runOnContext(v -> finish());
+                loop.execute(this::finish);
             }
         }
 
@@ -186,7 +200,9 @@ final class ApiHandler implements Handler<HttpServerRequest> {
             }
             done = true;
             if (pass.admitted()) {
-                vertx.cancelTimer(timer);
+                if (timer != null) {
+                    timer.cancel(false);
+                }
                 stats.leave();
             }
             stats.answered(StatsRecorder.CANCELLED);

@@ -60,6 +60,7 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(sim::close, "llm-sim-shutdown"));
         // Scripts wait for this exact line; Vert.x's event loop keeps the JVM running.
+        System.out.println("llm-sim transport: " + sim.transport());
         System.out.println("llm-sim listening on " + sim.baseUrl());
         System.out.flush();
     }
