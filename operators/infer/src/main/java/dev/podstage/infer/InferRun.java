@@ -1,6 +1,5 @@
 package dev.podstage.infer;
 
-import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +18,6 @@ import dev.podstage.runtime.cache.CacheKeys;
 import dev.podstage.runtime.cache.ResultCache;
 import dev.podstage.runtime.io.AtomicFile;
 import dev.podstage.runtime.io.DataUri;
-import dev.podstage.runtime.io.Json;
 import dev.podstage.runtime.io.JsonLinesReader;
 import dev.podstage.runtime.io.JsonRecord;
 import dev.podstage.runtime.io.Rejects;
@@ -79,7 +77,7 @@ final class InferRun {
 
     // Main-thread state.
     private final Map<String, Pending> open = new HashMap<>();
-    private final Map<String, ObjectNode> answeredThisRun = new HashMap<>();
+    private final Map<String, StoredAnswer> answeredThisRun = new HashMap<>();
     private final List<Pending> lookupBuffer = new ArrayList<>();
     private final List<Pending> batchBuffer = new ArrayList<>();
     private int lookupChunk;
@@ -215,7 +213,7 @@ final class InferRun {
                 deduplicated++;
                 return;
             }
-            ObjectNode answered = answeredThisRun.get(key);
+            StoredAnswer answered = answeredThisRun.get(key);
             if (answered != null) {
                 deduplicated++;
                 writeRecord(target, answered, 0, OutputRecords.Reuse.DEDUPLICATED);
@@ -313,10 +311,8 @@ final class InferRun {
     }
 
     private boolean answerFromCache(Pending pending, String cachedJson) {
-        ObjectNode answer;
-        try {
-            answer = (ObjectNode) Json.MAPPER.readTree(cachedJson);
-        } catch (IOException | ClassCastException e) {
+        StoredAnswer answer = StoredAnswer.parse(cachedJson);
+        if (answer == null) {
             return false; // an unreadable entry is a miss; the fresh answer overwrites it
         }
         cacheHits++;
@@ -437,22 +433,14 @@ final class InferRun {
             cost += itemCost;
             tokensIn += a.inputTokens();
             tokensOut += a.outputTokens();
-            ObjectNode answer = Json.MAPPER.createObjectNode();
-            answer.set("output", a.output());
-            answer.put("input_tokens", a.inputTokens());
-            answer.put("output_tokens", a.outputTokens());
-            if (a.estimatedUsage()) {
-                answer.put("estimated_usage", true);
-            }
-            answer.put("endpoint", endpoint);
-            answer.put("latency_ms", latencyMs);
+            StoredAnswer answer = StoredAnswer.of(a, endpoint, latencyMs);
             boolean first = true;
             for (Pending.Target target : pending.targets) {
                 writeRecord(target, answer, first ? itemCost : 0,
                         first ? OutputRecords.Reuse.NONE : OutputRecords.Reuse.DEDUPLICATED);
                 first = false;
             }
-            cacheWrites.put(pending.key, answer.toString());
+            cacheWrites.put(pending.key, answer.toJson());
             settle(pending, answer);
         }
         tokensInCounter.increment(answered.answers().stream().mapToLong(ItemAnswer::inputTokens).sum());
@@ -484,7 +472,7 @@ final class InferRun {
         }
     }
 
-    private void settle(Pending pending, ObjectNode answer) {
+    private void settle(Pending pending, StoredAnswer answer) {
         open.remove(pending.key);
         if (s.dedupe()) {
             answeredThisRun.put(pending.key, answer);
@@ -495,7 +483,7 @@ final class InferRun {
         return ctx.metrics().timer("infer.request.duration", "endpoint", endpointTag(endpoint), "outcome", outcome);
     }
 
-    private void writeRecord(Pending.Target target, ObjectNode answer, double cost, OutputRecords.Reuse reuse) {
+    private void writeRecord(Pending.Target target, StoredAnswer answer, double cost, OutputRecords.Reuse reuse) {
         records.write(target.id(), answer, cost, reuse);
         recordsOut++;
         ctx.progress().done(1);

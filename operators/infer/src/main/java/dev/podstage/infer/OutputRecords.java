@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.podstage.runtime.io.AtomicFile;
 import dev.podstage.runtime.io.Json;
@@ -40,23 +38,22 @@ final class OutputRecords {
     }
 
     /** One record: the answer (output, tokens, endpoint, latency) for the input with this id. */
-    void write(String id, ObjectNode answer, double cost, Reuse reuse) {
+    void write(String id, StoredAnswer answer, double cost, Reuse reuse) {
         try {
             json.writeStartObject();
             json.writeStringField("id", id);
             json.writeFieldName("output");
-            Json.MAPPER.writeTree(json, answer.get("output"));
+            Json.MAPPER.writeTree(json, answer.output());
             json.writeObjectFieldStart("usage");
-            json.writeNumberField("input_tokens", answer.path("input_tokens").asLong());
-            json.writeNumberField("output_tokens", answer.path("output_tokens").asLong());
+            json.writeNumberField("input_tokens", answer.inputTokens());
+            json.writeNumberField("output_tokens", answer.outputTokens());
             json.writeNumberField("cost_usd", cost);
-            if (answer.path("estimated_usage").asBoolean(false)) {
+            if (answer.estimatedUsage()) {
                 json.writeBooleanField("estimated", true);
             }
             json.writeEndObject();
-            json.writeNumberField("latency_ms", reuse == Reuse.NONE ? answer.path("latency_ms").asLong() : 0);
-            JsonNode endpoint = answer.path("endpoint");
-            json.writeStringField("endpoint", endpoint.asText());
+            json.writeNumberField("latency_ms", reuse == Reuse.NONE ? answer.latencyMs() : 0);
+            json.writeStringField("endpoint", answer.endpoint());
             json.writeBooleanField("cached", reuse == Reuse.CACHED);
             if (reuse == Reuse.DEDUPLICATED) {
                 json.writeBooleanField("deduplicated", true);

@@ -68,33 +68,69 @@ public final class JsonLinesReader implements Closeable {
             rejects.reject(line.number(), "line longer than " + MAX_LINE_BYTES + " bytes", line.bytes(), line.length());
             return null;
         }
-        String text;
-        try {
-            text = utf8.decode(ByteBuffer.wrap(line.bytes(), 0, line.length())).toString();
-        } catch (CharacterCodingException e) {
-            rejects.reject(line.number(), "not valid UTF-8", line.bytes(), line.length());
-            return null;
-        }
-        if (text.isBlank()) {
-            return null;
-        }
+        byte[] bytes = line.bytes();
+        int length = line.length();
         JsonNode node;
+        String text = null;
         try {
-            node = Json.MAPPER.readTree(text);
+            if (isAscii(bytes, length)) {
+                // Most lines: ASCII is valid UTF-8, so Jackson parses the bytes as they are (no decode, no string).
+                if (isBlank(bytes, length)) {
+                    return null;
+                }
+                node = Json.MAPPER.readTree(bytes, 0, length);
+            } else {
+                try {
+                    text = utf8.decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+                } catch (CharacterCodingException e) {
+                    rejects.reject(line.number(), "not valid UTF-8", bytes, length);
+                    return null;
+                }
+                if (text.isBlank()) {
+                    return null;
+                }
+                node = Json.MAPPER.readTree(text);
+            }
         } catch (JsonProcessingException e) {
-            rejects.reject(line.number(), "not valid JSON: " + e.getOriginalMessage(), text);
+            rejects.reject(line.number(), "not valid JSON: " + e.getOriginalMessage(), text(bytes, length, text));
             return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // parsing bytes in memory does no I/O
         }
         if (!(node instanceof ObjectNode object)) {
-            rejects.reject(line.number(), "not a JSON object", text);
+            rejects.reject(line.number(), "not a JSON object", text(bytes, length, text));
             return null;
         }
         JsonNode id = object.get("id");
         if (id == null || !id.isTextual() || id.textValue().isEmpty()) {
-            rejects.reject(line.number(), "missing string field 'id'", text);
+            rejects.reject(line.number(), "missing string field 'id'", text(bytes, length, text));
             return null;
         }
         return new JsonRecord(line.number(), id.textValue(), object);
+    }
+
+    private static boolean isAscii(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Blank as {@link String#isBlank} sees ASCII: only whitespace and control characters up to space. */
+    private static boolean isBlank(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            if (!Character.isWhitespace(bytes[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The line as text for a reject: the decoded string, or the ASCII bytes as they are. */
+    private static String text(byte[] bytes, int length, String decoded) {
+        return decoded != null ? decoded : new String(bytes, 0, length, StandardCharsets.US_ASCII);
     }
 
     @Override

@@ -42,6 +42,20 @@ class CanonicalJsonTest {
         }
     }
 
+    @Test
+    void theDigestIsTheSha256OfTheCanonicalTextInUtf8() {
+        // sha256 writes UTF-8 straight into the digest; cache and job keys already stored depend on it being
+        // exactly the digest of the text (non-ASCII, emoji and a lone surrogate included).
+        List<Object> samples = List.of(Map.of("input", "caf\u00e9 \ud83d\ude00 \u2028", "model", "m", "n", 3),
+                Map.of("input", "lone \ud800 surrogate"), List.of("x", 1.5, Map.of()), "plain", Map.of());
+        for (Object sample : samples) {
+            assertThat(CanonicalJson.sha256(sample)).as("%s", sample)
+                    .isEqualTo(CanonicalJson.sha256Hex(CanonicalJson.of(sample)));
+        }
+        // printf '{"model":"m"}' | sha256sum
+        assertThat(CanonicalJson.sha256(Map.of("model", "m"))).isEqualTo("548f58d1c36c715b44f0863472074a97c448d5b8d18164b92adf55592b127f86");
+    }
+
     record Sample(String value, int count) {
     }
 

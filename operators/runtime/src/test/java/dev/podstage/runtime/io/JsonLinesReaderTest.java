@@ -55,6 +55,37 @@ class JsonLinesReaderTest {
     }
 
     @Test
+    void asciiLinesAreParsedFromTheirBytesAndOthersFromTheirDecodedText() throws Exception {
+        Path input = Files.writeString(dir.resolve("in.jsonl"), "{\"id\":\"a\",\"text\":\"plain\"}\n"
+                + "{\"id\":\"b\",\"text\":\"caf\u00e9 \ud83d\ude00\"}\n"
+                + " \t \n"
+                + "[1, 2]\n"
+                + "{\"id\":\"\u00e9\"} \u00e9\n", StandardCharsets.UTF_8);
+        Path output = dir.resolve("out.jsonl");
+
+        List<JsonRecord> records = new ArrayList<>();
+        try (Rejects rejects = new Rejects(output); JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
+            JsonRecord record;
+            while ((record = reader.next()) != null) {
+                records.add(record);
+            }
+            rejects.commit();
+        }
+
+        assertThat(records).extracting(JsonRecord::id).containsExactly("a", "b");
+        assertThat(records.get(1).text("text")).isEqualTo("caf\u00e9 \ud83d\ude00");
+        List<JsonNode> rejected = new ArrayList<>();
+        for (String line : Files.readAllLines(Rejects.pathFor(output))) {
+            rejected.add(Json.MAPPER.readTree(line));
+        }
+        assertThat(rejected).extracting(r -> r.get("line").asInt()).containsExactly(4, 5);
+        assertThat(rejected.get(0).get("reason").asText()).isEqualTo("not a JSON object");
+        assertThat(rejected.get(0).get("raw").asText()).isEqualTo("[1, 2]");
+        assertThat(rejected.get(1).get("reason").asText()).contains("not valid JSON");
+        assertThat(rejected.get(1).get("raw").asText()).isEqualTo("{\"id\":\"\u00e9\"} \u00e9");
+    }
+
+    @Test
     void aRunWithoutRejectsRemovesAStaleRejectsFile() throws Exception {
         Path output = dir.resolve("out.jsonl");
         Files.writeString(Rejects.pathFor(output), "{\"line\":1}\n");
