@@ -148,7 +148,6 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         private final long receivedNanos;
         private ConcurrencyGate.Pass pass;
         private ScheduledFuture<?> timer;
-        private boolean entering;
         private boolean done;
 
         Call(HttpServerRequest request, Reply reply, long receivedNanos) {
@@ -159,9 +158,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
 
         void enqueue() {
             request.response().closeHandler(v -> abandon());
-            entering = true;
             pass = gate.enter(this::start);
-            entering = false;
         }
 
         private void start() {
@@ -169,8 +166,9 @@ final class ApiHandler implements Handler<HttpServerRequest> {
             long latencyNanos = TimeUnit.MILLISECONDS.toNanos(reply.latencyMs()
                     + config.perTokenMs() * reply.maxOutputTokens() + dice.upTo(config.jitterMs()));
             // The configured latency is the server's response time: it runs from the request's arrival (the work
-            // done since counts toward it), or from the admission when the request had to queue for a slot.
-            long origin = entering ? receivedNanos : System.nanoTime();
+            // done since counts toward it), or from the admission when the request had to queue for a slot. A call
+            // admitted at once starts inside gate.enter, before its pass is handed back.
+            long origin = pass == null ? receivedNanos : System.nanoTime();
             long delayNanos = origin + latencyNanos - System.nanoTime();
             // Scheduled in nanoseconds on the event loop itself: Vert.x timers take whole milliseconds, and the
             // rounding made every answer up to a millisecond late.

@@ -70,27 +70,23 @@ public final class JsonLinesReader implements Closeable {
         }
         byte[] bytes = line.bytes();
         int length = line.length();
-        JsonNode node;
+        // Most lines are ASCII, which is valid UTF-8: Jackson parses their bytes as they are (no decode, no string).
+        boolean ascii = isAscii(bytes, length);
         String text = null;
-        try {
-            if (isAscii(bytes, length)) {
-                // Most lines: ASCII is valid UTF-8, so Jackson parses the bytes as they are (no decode, no string).
-                if (isBlank(bytes, length)) {
-                    return null;
-                }
-                node = Json.MAPPER.readTree(bytes, 0, length);
-            } else {
-                try {
-                    text = utf8.decode(ByteBuffer.wrap(bytes, 0, length)).toString();
-                } catch (CharacterCodingException e) {
-                    rejects.reject(line.number(), "not valid UTF-8", bytes, length);
-                    return null;
-                }
-                if (text.isBlank()) {
-                    return null;
-                }
-                node = Json.MAPPER.readTree(text);
+        if (!ascii) {
+            try {
+                text = utf8.decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+            } catch (CharacterCodingException e) {
+                rejects.reject(line.number(), "not valid UTF-8", bytes, length);
+                return null;
             }
+        }
+        if (ascii ? isBlank(bytes, length) : text.isBlank()) {
+            return null;
+        }
+        JsonNode node;
+        try {
+            node = ascii ? Json.MAPPER.readTree(bytes, 0, length) : Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             rejects.reject(line.number(), "not valid JSON: " + e.getOriginalMessage(), text(bytes, length, text));
             return null;
