@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.podstage.embedding.EncoderException;
 import dev.podstage.embedding.SentenceEncoder;
+import dev.podstage.runtime.cache.KeyTemplate;
 import dev.podstage.runtime.cache.ResultCache;
 import dev.podstage.runtime.io.AtomicFile;
 import dev.podstage.runtime.io.DataUri;
@@ -51,6 +52,8 @@ final class EmbedRun {
     private final StageContext ctx;
     private final int chunkSize;
     private final ArrayDeque<Chunk> pending = new ArrayDeque<>();
+    /** Keys are made on the main thread only. */
+    private final KeyTemplate keys = EmbedKeys.template();
 
     private ResultCache cache;
     private Rejects rejects;
@@ -103,7 +106,7 @@ final class EmbedRun {
                 if (text == null) {
                     continue;
                 }
-                chunk.add(record, text, EmbedKeys.of(text));
+                chunk.add(record, text, keys.key(text));
                 if (chunk.size() >= chunkSize) {
                     dispatch(chunk);
                     chunk = new Chunk();
@@ -190,9 +193,9 @@ final class EmbedRun {
         byLength.sort(Comparator.comparingInt(e -> e.getValue().length()));
         for (int from = 0; from < byLength.size(); from += s.batchSize()) {
             List<Map.Entry<String, String>> slice = byLength.subList(from, Math.min(byLength.size(), from + s.batchSize()));
-            List<String> keys = slice.stream().map(Map.Entry::getKey).toList();
+            List<String> batchKeys = slice.stream().map(Map.Entry::getKey).toList();
             List<String> texts = slice.stream().map(Map.Entry::getValue).toList();
-            chunk.addBatch(new Chunk.Batch(keys, encoders.submit(texts)));
+            chunk.addBatch(new Chunk.Batch(batchKeys, encoders.submit(texts)));
         }
         pending.add(chunk);
     }

@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.podstage.runtime.cache.CacheKeys;
+import dev.podstage.runtime.cache.KeyTemplate;
 import dev.podstage.runtime.cache.ResultCache;
 import dev.podstage.runtime.io.AtomicFile;
 import dev.podstage.runtime.io.DataUri;
@@ -74,6 +74,7 @@ final class InferRun {
     private final CompletableFuture<EndpointClient> clientAhead;
     private final int batchLimit;
     private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final KeyTemplate keys;
 
     // Main-thread state.
     private final Map<String, Pending> open = new HashMap<>();
@@ -118,6 +119,7 @@ final class InferRun {
         this.ctx = context;
         this.clientAhead = client;
         this.batchLimit = settings.wire().batchLimit(settings.batchSize());
+        this.keys = KeyTemplate.of("infer", settings.wire()::cacheIdentity);
         this.lookupChunk = batchLimit * settings.maxInFlight();
         var m = context.metrics();
         cacheHitCounter = m.counter("cache.hits", "namespace", "infer");
@@ -204,7 +206,7 @@ final class InferRun {
             return;
         }
         String prompt = s.prompt(text);
-        String key = CacheKeys.of("infer", s.wire().cacheIdentity(prompt));
+        String key = keys.key(prompt);
         Pending.Target target = new Pending.Target(record.id(), record.line());
         if (s.dedupe()) {
             Pending same = open.get(key);

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.podstage.runtime.cache.CacheKeys;
+import dev.podstage.runtime.cache.KeyTemplate;
 import dev.podstage.runtime.io.Json;
 import dev.podstage.runtime.resilience.RemoteCallException;
 
@@ -56,6 +58,19 @@ class WireFormatTest {
         assertThat(a).isEqualTo(new OpenAiChat("m1", 16, 0.2, null).cacheIdentity("p"));
         assertThat(a).isNotEqualTo(new OpenAiChat("m2", 16, 0.2, null).cacheIdentity("p"));
         assertThat(a).isNotEqualTo(new OpenAiChat("m1", 32, 0.2, null).cacheIdentity("p"));
+    }
+
+    @Test
+    void everyWireFormatsKeysComeFromATemplateThatGivesTheCanonicalKey() {
+        List<WireFormat> formats = List.of(new InputsBatch("m", 8), new OpenAiEmbeddings("e"),
+                new OpenAiChat("c", 16, 0.2, "be brief"), new OpenAiChat("c", 16, null, null));
+        for (WireFormat format : formats) {
+            KeyTemplate keys = KeyTemplate.of("infer", format::cacheIdentity);
+            for (String prompt : List.of("plain", "caf\u00e9 \"quoted\"\n\ud83d\ude00", "")) {
+                assertThat(keys.key(prompt)).as("%s %s", format, prompt)
+                        .isEqualTo(CacheKeys.of("infer", format.cacheIdentity(prompt)));
+            }
+        }
     }
 
     @Test
