@@ -12,6 +12,11 @@ public final class CacheKeys {
     }
 
     public static String of(String namespace, Object what) {
-        return "podstage:" + namespace + ":" + CanonicalJson.sha256(what);
+        return prefix(namespace) + CanonicalJson.sha256(what);
+    }
+
+    /** What every key of {@code namespace} starts with, before the digest. */
+    static String prefix(String namespace) {
+        return "podstage:" + namespace + ":";
     }
 }

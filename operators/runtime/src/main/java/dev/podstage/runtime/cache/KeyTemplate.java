@@ -35,7 +35,7 @@ public final class KeyTemplate {
         if (!once || end < canonical.length() && canonical.charAt(end) == ':') { // followed by ':' it is a field name
             throw new IllegalArgumentException("the identity must hold the variable string exactly once, as a value: " + canonical);
         }
-        this.prefix = "podstage:" + namespace + ":";
+        this.prefix = CacheKeys.prefix(namespace);
         this.afterOpening = CanonicalJson.newSha256();
         afterOpening.update(canonical.substring(0, at + 1).getBytes(StandardCharsets.UTF_8)); // up to the opening quote
         this.closing = canonical.substring(end - 1).getBytes(StandardCharsets.UTF_8); // from the closing quote
