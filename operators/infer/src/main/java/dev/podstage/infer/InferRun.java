@@ -85,6 +85,8 @@ final class InferRun {
     private int lookupsInFlight;
     private final List<Long> latencies = new ArrayList<>();
     private final Map<String, Long> requestsByEndpoint = new LinkedHashMap<>();
+    /** The request timer of each endpoint and outcome: looked up once, not per request (tags, URI parsing). */
+    private final Map<String, Timer> requestTimers = new HashMap<>();
     private AtomicFile out;
     private OutputRecords records;
     private Rejects rejects;
@@ -482,7 +484,8 @@ final class InferRun {
     }
 
     private Timer requestTimer(String endpoint, String outcome) {
-        return ctx.metrics().timer("infer.request.duration", "endpoint", endpointTag(endpoint), "outcome", outcome);
+        return requestTimers.computeIfAbsent(outcome + ' ' + endpoint, k -> ctx.metrics()
+                .timer("infer.request.duration", "endpoint", endpointTag(endpoint), "outcome", outcome));
     }
 
     private void writeRecord(Pending.Target target, StoredAnswer answer, double cost, OutputRecords.Reuse reuse) {

@@ -43,7 +43,7 @@ final class OutputRecords {
             json.writeStartObject();
             json.writeStringField("id", id);
             json.writeFieldName("output");
-            Json.MAPPER.writeTree(json, answer.output());
+            json.writeRawValue(answer.outputJson()); // JSON text already, from the endpoint's answer or the cache
             json.writeObjectFieldStart("usage");
             json.writeNumberField("input_tokens", answer.inputTokens());
             json.writeNumberField("output_tokens", answer.outputTokens());

@@ -1,0 +1,106 @@
+package dev.podstage.infer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.podstage.runtime.io.Json;
+
+/** The cache entry of an answer: written, read back with the output's JSON text intact, refused when broken. */
+class StoredAnswerTest {
+
+    /** Outputs of every JSON shape an endpoint returns, with the characters that need escaping. */
+    private static final List<String> OUTPUTS = List.of(
+            "\"plain text\"",
+            "\"quote \\\" backslash \\\\ newline \\n tab \\t unicode \\u2028 é 😀\"",
+            "\"\"",
+            "[0.25,-1.5E-7,3,0]",
+            "[]",
+            "{\"text\":\"a, b}\",\"nested\":{\"list\":[1,{\"x\":null}]},\"flag\":true}",
+            "{}",
+            "42",
+            "-0.5",
+            "true",
+            "null");
+
+    @Test
+    void anEntryReadsBackAsItWasWrittenForEveryOutputShape() throws Exception {
+        for (String output : OUTPUTS) {
+            JsonNode tree = Json.MAPPER.readTree(output);
+            for (boolean estimated : new boolean[] { false, true }) {
+                StoredAnswer written = StoredAnswer.of(new ItemAnswer(tree, 12, 34, estimated), "http://sim:8080/v1", 51);
+                StoredAnswer read = StoredAnswer.parse(written.toJson());
+                assertNotNull(read, output);
+                assertEquals(written, read, output);
+                assertEquals(tree, Json.MAPPER.readTree(read.outputJson()), output);
+                assertEquals(Json.MAPPER.writeValueAsString(tree), read.outputJson(), "the output as Jackson writes it: " + output);
+            }
+        }
+    }
+
+    @Test
+    void fieldsInAnyOrderWithSpacesAndUnknownFieldsStillRead() {
+        StoredAnswer read = StoredAnswer.parse("""
+                { "endpoint" : "http://b" , "extra": {"deep": [1, 2]},
+                  "output" :  {"a": [1, 2]}   ,
+                  "latency_ms": 7, "output_tokens": 2, "input_tokens": 1, "estimated_usage": true }""");
+        assertNotNull(read);
+        assertEquals("{\"a\": [1, 2]}", read.outputJson());
+        assertEquals(new StoredAnswer("{\"a\": [1, 2]}", 1, 2, true, "http://b", 7), read);
+        StoredAnswer last = StoredAnswer.parse("{\"input_tokens\":1,\"output\":\"x\" }");
+        assertNotNull(last);
+        assertEquals("\"x\"", last.outputJson(), "an output that ends the entry, before spaces and the brace");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "",
+            "not json",
+            "[\"output\"]",
+            "{\"input_tokens\":1}", // no output
+            "{\"output\":\"unterminated}",
+            "{\"output\":\"bad escape \\q\"}",
+            "{\"output\":{\"a\":1,}}",
+            "{\"output\":[1,2}",
+            "{\"output\":\"x\"} trailing",
+            "{\"output\":\"x\"}{\"output\":\"y\"}",
+            "{\"output\":\"x\"" })
+    void anUnreadableEntryIsAMiss(String entry) {
+        assertNull(StoredAnswer.parse(entry), entry);
+    }
+
+    @Test
+    void anOutputRecordCarriesTheOutputTextAsItIs() throws Exception {
+        StoredAnswer answer = StoredAnswer.parse(
+                "{\"output\":{\"text\":\"a \\\"b\\\"\"},\"input_tokens\":3,\"output_tokens\":4,\"endpoint\":\"http://e\",\"latency_ms\":9}");
+        assertNotNull(answer);
+        var dir = java.nio.file.Files.createTempDirectory("stored-answer");
+        var target = dir.resolve("out.jsonl");
+        var file = dev.podstage.runtime.io.AtomicFile.create(target);
+        OutputRecords records = new OutputRecords(file, "m", null);
+        records.write("r1", answer, 0.5, OutputRecords.Reuse.CACHED);
+        records.write("r2", answer, 0, OutputRecords.Reuse.DEDUPLICATED);
+        records.flush();
+        file.commit();
+        List<String> lines = java.nio.file.Files.readAllLines(target);
+        assertEquals(2, lines.size());
+        JsonNode first = Json.MAPPER.readTree(lines.get(0));
+        assertEquals("r1", first.get("id").textValue());
+        assertEquals("a \"b\"", first.get("output").get("text").textValue());
+        assertTrue(first.get("cached").booleanValue());
+        assertEquals(0, first.get("latency_ms").intValue(), "a reused answer took no time of this run");
+        JsonNode second = Json.MAPPER.readTree(lines.get(1));
+        assertFalse(second.get("cached").booleanValue());
+        assertTrue(second.get("deduplicated").booleanValue());
+    }
+}
