@@ -5,6 +5,11 @@
 #   podman_stage      the stage image under podman, as a pod runs it (--read-only, volumes)
 #   podman_floor      podman run --entrypoint /bin/true on the same image: the container floor
 #   python_imports    a Python process importing airflow.sdk, requests, redis (the Airflow venv)
+# and, started like host_tuned (same flags, each with its own class archive), the floors under it:
+#   floor_java        a one-class Java program that prints a line
+#   floor_quarkus_hello, floor_extensions, floor_extensions_orm
+#                     Quarkus command-mode apps that do nothing (bench/floor): picocli only; plus the
+#                     runtime's extensions but Hibernate Reactive; plus Hibernate Reactive and an entity
 # plus image sizes. Headline: python_imports / host_tuned.
 
 STARTUP_RUNS=${STARTUP_RUNS:-10}
@@ -19,6 +24,54 @@ median_ms() { # median_ms CMD...: runs CMD STARTUP_RUNS times (after one warm-up
     times+=($(( (t1 - t0) / 1000000 )))
   done
   printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'
+}
+
+FLOOR_DIR=$BENCH_DIR/floor
+FLOORS="hello extensions extensions-orm"
+
+ensure_floors() { # builds the floor apps when a jar is missing or older than its sources
+  local floor stale=no
+  for floor in $FLOORS; do
+    local jar=$FLOOR_DIR/$floor/target/quarkus-app/quarkus-run.jar
+    if [ ! -f "$jar" ] || [ -n "$(find "$FLOOR_DIR/$floor/src" "$FLOOR_DIR/$floor/pom.xml" -newer "$jar" -print -quit)" ]; then
+      stale=yes
+    fi
+  done
+  [ "$stale" = yes ] || return 0
+  log "building the start-up floors (bench/floor)"
+  (cd "$FLOOR_DIR" && mvn -B -ntp -q package -DskipTests) || die "bench/floor did not build"
+}
+
+# floor_flags NAME JAR...: trains NAME's class archive with one run of JAR (JVM arguments may follow
+# the jar), prints the flags that start it like host_tuned.
+floor_flags() {
+  local name=$1 archive=$WORK/startup/floor-$name.aot
+  shift
+  # shellcheck disable=SC2086 # the flags are words
+  java $PODSTAGE_JVM_FLAGS "$(stage_jvm_archive_flags train "$archive")" "$@" >/dev/null 2>&1 \
+    || die "the training run of floor $name failed"
+  [ -f "$archive" ] || die "floor $name: no class archive written"
+  echo "$PODSTAGE_JVM_FLAGS $(stage_jvm_archive_flags use "$archive")"
+}
+
+measure_floors() {
+  local floor flags hello=$WORK/startup/hello
+  mkdir -p "$hello"
+  printf 'public class Hello { public static void main(String[] a) { System.out.println("hello"); } }\n' >"$hello/Hello.java"
+  javac -d "$hello" "$hello/Hello.java" && jar cf "$hello/hello.jar" -C "$hello" Hello.class
+  flags=$(floor_flags java -cp "$hello/hello.jar" Hello)
+  # shellcheck disable=SC2086
+  figure floor_java_ms "$(median_ms java $flags -cp "$hello/hello.jar" Hello)"
+  ensure_floors
+  for floor in $FLOORS; do
+    local jar=$FLOOR_DIR/$floor/target/quarkus-app/quarkus-run.jar key
+    key=$( [ "$floor" = hello ] && echo quarkus_hello || echo "${floor//-/_}")
+    flags=$(floor_flags "$floor" -jar "$jar")
+    # shellcheck disable=SC2086
+    figure "floor_${key}_ms" "$(median_ms java $flags -jar "$jar")"
+  done
+  figure hibernate_reactive_start_ms "$(( $(rate floor_extensions_orm_ms) - $(rate floor_extensions_ms) ))"
+  figure stage_over_floor_extensions_orm_ms "$(( $(rate host_tuned_ms) - $(rate floor_extensions_orm_ms) ))"
 }
 
 noop_host() { # noop_host [JVM FLAGS...]
@@ -56,6 +109,7 @@ bench_startup() {
   figure podman_floor_ms "$(median_ms podman run --rm --entrypoint /bin/true localhost/podstage/infer:0.1.0)"
   figure python_imports_ms "$(median_ms "$airflow_py" "$BENCH_DIR/python/baseline_startup.py")"
   figure podman_stage_over_floor_ms "$(( $(rate podman_stage_ms) - $(rate podman_floor_ms) ))"
+  measure_floors
   local image
   for image in $(podman images --format '{{.Repository}}:{{.Tag}}' \
     | grep -E '^localhost/podstage/((ingest|preprocess|embed|infer|store|evaluate):|base-jre:)' | sort); do
