@@ -33,7 +33,8 @@ ensure_floors() { # builds the floor apps when a jar is missing or older than it
   local floor stale=no
   for floor in $FLOORS; do
     local jar=$FLOOR_DIR/$floor/target/quarkus-app/quarkus-run.jar
-    if [ ! -f "$jar" ] || [ -n "$(find "$FLOOR_DIR/$floor/src" "$FLOOR_DIR/$floor/pom.xml" -newer "$jar" -print -quit)" ]; then
+    if [ ! -f "$jar" ] || [ -n "$(find "$FLOOR_DIR/$floor/src" "$FLOOR_DIR/$floor/pom.xml" "$FLOOR_DIR/common" "$FLOOR_DIR/pom.xml" \
+      -newer "$jar" -print -quit)" ]; then
       stale=yes
     fi
   done
