@@ -46,7 +46,8 @@ ensure_floors() { # builds the floor apps when a jar is missing or older than it
 # floor_flags NAME JAR...: trains NAME's class archive with one run of JAR (JVM arguments may follow
 # the jar), prints the flags that start it like host_tuned.
 floor_flags() {
-  local name=$1 archive=$WORK/startup/floor-$name.aot
+  local name=$1
+  local archive=$WORK/startup/floor-$name.aot # a second local: words are expanded before local assigns
   shift
   # shellcheck disable=SC2086 # the flags are words
   java $PODSTAGE_JVM_FLAGS "$(stage_jvm_archive_flags train "$archive")" "$@" >/dev/null 2>&1 \
