@@ -86,7 +86,7 @@ final class InferRun {
     private final List<Long> latencies = new ArrayList<>();
     private final Map<String, Long> requestsByEndpoint = new LinkedHashMap<>();
     /** The request timer of each endpoint and outcome: looked up once, not per request (tags, URI parsing). */
-    private final Map<String, Timer> requestTimers = new HashMap<>();
+    private final Map<TimerKey, Timer> requestTimers = new HashMap<>();
     private AtomicFile out;
     private OutputRecords records;
     private Rejects rejects;
@@ -484,8 +484,11 @@ final class InferRun {
     }
 
     private Timer requestTimer(String endpoint, String outcome) {
-        return requestTimers.computeIfAbsent(outcome + ' ' + endpoint, k -> ctx.metrics()
+        return requestTimers.computeIfAbsent(new TimerKey(endpoint, outcome), k -> ctx.metrics()
                 .timer("infer.request.duration", "endpoint", endpointTag(endpoint), "outcome", outcome));
+    }
+
+    private record TimerKey(String endpoint, String outcome) {
     }
 
     private void writeRecord(Pending.Target target, StoredAnswer answer, double cost, OutputRecords.Reuse reuse) {

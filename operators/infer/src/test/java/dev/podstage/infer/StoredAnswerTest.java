@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.podstage.runtime.io.AtomicFile;
 import dev.podstage.runtime.io.Json;
 
 /** The cache entry of an answer: written, read back with the output's JSON text intact, refused when broken. */
@@ -84,15 +87,14 @@ class StoredAnswerTest {
         StoredAnswer answer = StoredAnswer.parse(
                 "{\"output\":{\"text\":\"a \\\"b\\\"\"},\"input_tokens\":3,\"output_tokens\":4,\"endpoint\":\"http://e\",\"latency_ms\":9}");
         assertNotNull(answer);
-        var dir = java.nio.file.Files.createTempDirectory("stored-answer");
-        var target = dir.resolve("out.jsonl");
-        var file = dev.podstage.runtime.io.AtomicFile.create(target);
+        Path target = Files.createTempDirectory("stored-answer").resolve("out.jsonl");
+        AtomicFile file = AtomicFile.create(target);
         OutputRecords records = new OutputRecords(file, "m", null);
         records.write("r1", answer, 0.5, OutputRecords.Reuse.CACHED);
         records.write("r2", answer, 0, OutputRecords.Reuse.DEDUPLICATED);
         records.flush();
         file.commit();
-        List<String> lines = java.nio.file.Files.readAllLines(target);
+        List<String> lines = Files.readAllLines(target);
         assertEquals(2, lines.size());
         JsonNode first = Json.MAPPER.readTree(lines.get(0));
         assertEquals("r1", first.get("id").textValue());

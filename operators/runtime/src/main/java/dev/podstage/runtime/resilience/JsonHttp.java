@@ -31,6 +31,8 @@ public final class JsonHttp implements AutoCloseable {
     private static final int MAX_ERROR_DETAIL = 200;
 
     private final HttpClient client;
+    /** The API key, null when there is none; and the Authorization header made of it once. */
+    private final String bearerToken;
     private final String authorization;
 
     public JsonHttp(Vertx vertx, int maxConnectionsPerHost, String bearerToken) {
@@ -39,7 +41,8 @@ public final class JsonHttp implements AutoCloseable {
                 .setKeepAlive(true)
                 .setConnectTimeout(10_000)
                 .setDecompressionSupported(true));
-        this.authorization = bearerToken == null || bearerToken.isEmpty() ? null : "Bearer " + bearerToken;
+        this.bearerToken = bearerToken == null || bearerToken.isEmpty() ? null : bearerToken;
+        this.authorization = this.bearerToken == null ? null : "Bearer " + this.bearerToken;
     }
 
     public Uni<JsonNode> post(String url, JsonNode body, Duration timeout) {
@@ -96,9 +99,8 @@ public final class JsonHttp implements AutoCloseable {
             return "";
         }
         String text = body.toString().replaceAll("\\s+", " ").trim();
-        if (authorization != null) {
-            String token = authorization.substring("Bearer ".length());
-            text = text.replace(token, "****"); // some servers quote the key they refused
+        if (bearerToken != null) {
+            text = text.replace(bearerToken, "****"); // some servers quote the key they refused
         }
         return text.length() > MAX_ERROR_DETAIL ? text.substring(0, MAX_ERROR_DETAIL) + "…" : text;
     }
