@@ -2,13 +2,13 @@ package dev.podstage.ingest;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.podstage.runtime.io.CanonicalJson;
+import dev.podstage.runtime.io.Sha256;
 
 /**
  * Ids and where they go, as pure functions of the record, so a rerun — or another machine, or a
@@ -25,7 +25,7 @@ final class RecordIds {
 
     static final String GENERATED_PREFIX = "sha256:";
 
-    private final MessageDigest sha256 = CanonicalJson.newSha256();
+    private final Sha256 sha256 = new Sha256();
 
     /** The 128 bits of an id's digest that identify it; a collision needs ~2^64 ids. */
     record Key(long high, long low) {

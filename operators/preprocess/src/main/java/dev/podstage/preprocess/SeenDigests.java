@@ -2,11 +2,10 @@ package dev.podstage.preprocess;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.Set;
 
-import dev.podstage.runtime.io.CanonicalJson;
+import dev.podstage.runtime.io.Sha256;
 
 /**
  * Texts seen in this run, kept as the first 128 bits of their sha256 rather than the texts: a
@@ -17,7 +16,7 @@ final class SeenDigests {
     private record Key(long high, long low) {
     }
 
-    private final MessageDigest sha256 = CanonicalJson.newSha256();
+    private final Sha256 sha256 = new Sha256();
     private final Set<Key> seen = new HashSet<>();
 
     /** True the first time a text is offered, false every time after. */

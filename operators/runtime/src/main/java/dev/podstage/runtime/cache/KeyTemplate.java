@@ -1,13 +1,12 @@
 package dev.podstage.runtime.cache;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import dev.podstage.runtime.io.CanonicalJson;
+import dev.podstage.runtime.io.Sha256;
 
 /**
  * The {@link CacheKeys#of} key of identities that differ in one string only (the record's text; model
@@ -23,7 +22,7 @@ public final class KeyTemplate {
     private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
 
     private final String prefix;
-    private final MessageDigest afterOpening;
+    private final Sha256 afterOpening;
     private final byte[] closing;
     private final StringBuilder escaped = new StringBuilder();
 
@@ -36,7 +35,7 @@ public final class KeyTemplate {
             throw new IllegalArgumentException("the identity must hold the variable string exactly once, as a value: " + canonical);
         }
         this.prefix = CacheKeys.prefix(namespace);
-        this.afterOpening = CanonicalJson.newSha256();
+        this.afterOpening = new Sha256();
         afterOpening.update(canonical.substring(0, at + 1).getBytes(StandardCharsets.UTF_8)); // up to the opening quote
         this.closing = canonical.substring(end - 1).getBytes(StandardCharsets.UTF_8); // from the closing quote
     }
@@ -51,7 +50,7 @@ public final class KeyTemplate {
 
     /** The same key as {@code CacheKeys.of(namespace, identity.apply(value))}. */
     public String key(String value) {
-        MessageDigest digest = clone(afterOpening);
+        Sha256 digest = afterOpening.copy();
         String text = value;
         if (needsEscaping(value)) {
             escaped.setLength(0);
@@ -60,7 +59,7 @@ public final class KeyTemplate {
         }
         digest.update(text.getBytes(StandardCharsets.UTF_8)); // as CanonicalJson does: a lone surrogate becomes '?'
         digest.update(closing);
-        return prefix + HexFormat.of().formatHex(digest.digest());
+        return prefix + digest.hex();
     }
 
     /** Most texts hold no quote, backslash or control character: they go into JSON as they are. */
@@ -72,13 +71,5 @@ public final class KeyTemplate {
             }
         }
         return false;
-    }
-
-    private static MessageDigest clone(MessageDigest digest) {
-        try {
-            return (MessageDigest) digest.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
-        }
     }
 }

@@ -3,10 +3,7 @@ package dev.podstage.runtime.io;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -99,15 +96,9 @@ public final class CanonicalJson {
     }
 
     public static String sha256Hex(String text) {
-        return HexFormat.of().formatHex(newSha256().digest(text.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    public static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        Sha256 sha = new Sha256();
+        sha.update(text.getBytes(StandardCharsets.UTF_8));
+        return sha.hex();
     }
 
     /** Rebuilds objects with sorted keys, recursively; arrays keep their order (it is meaningful). */

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 
 import dev.podstage.runtime.stage.StageException;
 
@@ -21,7 +19,7 @@ public final class StageInputs {
 
     /** One streamed pass over the file for both facts: the input is not read twice before the work starts. */
     public static Scan scan(Path path) {
-        MessageDigest sha = CanonicalJson.newSha256();
+        Sha256 sha = new Sha256();
         long lines = 0;
         byte last = '\n';
         byte[] buffer = new byte[1 << 16];
@@ -42,7 +40,7 @@ public final class StageInputs {
         if (last != '\n') {
             lines++;
         }
-        return new Scan(HexFormat.of().formatHex(sha.digest()), lines);
+        return new Scan(sha.hex(), lines);
     }
 
     static StageException unreadable(Path path, IOException e) {
