@@ -23,6 +23,8 @@ public final class KeyTemplate {
 
     private final String prefix;
     private final Sha256 afterOpening;
+    /** Reset to {@link #afterOpening} for each key: no digest state allocated per record. */
+    private final Sha256 working = new Sha256();
     private final byte[] closing;
     private final StringBuilder escaped = new StringBuilder();
 
@@ -50,7 +52,7 @@ public final class KeyTemplate {
 
     /** The same key as {@code CacheKeys.of(namespace, identity.apply(value))}. */
     public String key(String value) {
-        Sha256 digest = afterOpening.copy();
+        Sha256 digest = working.copyFrom(afterOpening);
         String text = value;
         if (needsEscaping(value)) {
             escaped.setLength(0);

@@ -1,5 +1,6 @@
 package dev.podstage.runtime.io;
 
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -62,13 +63,18 @@ public final class Sha256 {
     /** The digest of everything given so far; the state starts over, as {@code MessageDigest.digest()} does. */
     public byte[] digest() {
         long bits = totalLength * 8;
-        int padding = (pendingLength < 56 ? 56 : 120) - pendingLength;
-        byte[] tail = new byte[padding + 8];
-        tail[0] = (byte) 0x80;
-        for (int i = 0; i < 8; i++) {
-            tail[tail.length - 1 - i] = (byte) (bits >>> (8 * i));
+        // Padding goes into the pending block itself: no tail array per digest (one per cache key).
+        pending[pendingLength++] = (byte) 0x80;
+        if (pendingLength > 56) {
+            Arrays.fill(pending, pendingLength, 64, (byte) 0);
+            compress(pending, 0);
+            pendingLength = 0;
         }
-        update(tail, 0, tail.length);
+        Arrays.fill(pending, pendingLength, 56, (byte) 0);
+        for (int i = 0; i < 8; i++) {
+            pending[63 - i] = (byte) (bits >>> (8 * i));
+        }
+        compress(pending, 0);
         byte[] out = new byte[32];
         for (int i = 0; i < 8; i++) {
             int word = state[i];
@@ -96,12 +102,16 @@ public final class Sha256 {
 
     /** An independent state equal to this one. */
     public Sha256 copy() {
-        Sha256 copy = new Sha256();
-        System.arraycopy(state, 0, copy.state, 0, 8);
-        System.arraycopy(pending, 0, copy.pending, 0, pendingLength);
-        copy.pendingLength = pendingLength;
-        copy.totalLength = totalLength;
-        return copy;
+        return new Sha256().copyFrom(this);
+    }
+
+    /** Makes this state equal to {@code other}'s, without allocating: one working state per prefix. */
+    public Sha256 copyFrom(Sha256 other) {
+        System.arraycopy(other.state, 0, state, 0, 8);
+        System.arraycopy(other.pending, 0, pending, 0, other.pendingLength);
+        pendingLength = other.pendingLength;
+        totalLength = other.totalLength;
+        return this;
     }
 
     private void compress(byte[] block, int offset) {

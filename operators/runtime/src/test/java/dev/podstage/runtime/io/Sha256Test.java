@@ -66,6 +66,20 @@ class Sha256Test {
     }
 
     @Test
+    void aWorkingStateResetFromAPrefixForgetsItsLastSuffix() throws NoSuchAlgorithmException {
+        byte[] prefix = bytes(90);
+        Sha256 afterPrefix = new Sha256();
+        afterPrefix.update(prefix);
+        Sha256 working = new Sha256();
+        for (int length : new int[] {200, 3, 0, 61}) {
+            byte[] suffix = bytes(length);
+            working.copyFrom(afterPrefix).update(suffix);
+            assertThat(working.digest()).as("suffix of %d", length).isEqualTo(jdk(concat(prefix, suffix)));
+        }
+        assertThat(afterPrefix.digest()).isEqualTo(jdk(prefix));
+    }
+
+    @Test
     void digestStartsOverLikeMessageDigest() throws NoSuchAlgorithmException {
         Sha256 sha = new Sha256();
         sha.update(bytes(70));
