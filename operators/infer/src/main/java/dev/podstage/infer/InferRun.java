@@ -48,8 +48,8 @@ final class InferRun {
     private sealed interface Event permits Completion, LookedUp {
     }
 
-    /** The cache's answer for a chunk of inputs: the values found (the rest are misses). */
-    private record LookedUp(List<Pending> chunk, Map<String, String> hits) implements Event {
+    /** The cache's answer for a chunk of inputs: the readable entries found (the rest are misses). */
+    private record LookedUp(List<Pending> chunk, Map<String, StoredAnswer> hits) implements Event {
     }
 
     /** How a request ended. */
@@ -267,22 +267,37 @@ final class InferRun {
             return;
         }
         lookupsInFlight++;
-        cache.lookup(chunk.stream().map(p -> p.key).distinct().toList()).subscribe().with(
+        // Entries are decoded where Redis answers (the event loop), not on the main thread that
+        // reads, keys and writes: a fully cached run spent a fifth of its main thread decoding.
+        cache.lookup(chunk.stream().map(p -> p.key).distinct().toList()).map(InferRun::readable).subscribe().with(
                 hits -> events.add(new LookedUp(chunk, hits)),
                 failure -> events.add(new LookedUp(chunk, Map.of()))); // lookup never fails; if it did, all miss
+    }
+
+    /** The entries that are stored answers; an unreadable one is a miss, and the fresh answer overwrites it. */
+    private static Map<String, StoredAnswer> readable(Map<String, String> entries) {
+        Map<String, StoredAnswer> answers = new HashMap<>(entries.size() * 4 / 3 + 1);
+        entries.forEach((key, entry) -> {
+            StoredAnswer answer = StoredAnswer.parse(entry);
+            if (answer != null) {
+                answers.put(key, answer);
+            }
+        });
+        return answers;
     }
 
     private void settleLookup(LookedUp lookedUp) {
         lookupsInFlight--;
         List<Pending> chunk = lookedUp.chunk();
-        Map<String, String> hits = lookedUp.hits();
+        Map<String, StoredAnswer> hits = lookedUp.hits();
         if (cache.available() || !hits.isEmpty()) {
             ctx.progress().cache(chunk.size(), hits.size());
         }
         if (!hits.isEmpty()) {
             for (Pending pending : chunk) {
-                String cached = hits.get(pending.key);
-                if (cached != null && answerFromCache(pending, cached)) {
+                StoredAnswer cached = hits.get(pending.key);
+                if (cached != null) {
+                    answerFromCache(pending, cached);
                     pending.answered = true;
                 }
             }
@@ -314,18 +329,13 @@ final class InferRun {
         }
     }
 
-    private boolean answerFromCache(Pending pending, String cachedJson) {
-        StoredAnswer answer = StoredAnswer.parse(cachedJson);
-        if (answer == null) {
-            return false; // an unreadable entry is a miss; the fresh answer overwrites it
-        }
+    private void answerFromCache(Pending pending, StoredAnswer answer) {
         cacheHits++;
         cacheHitCounter.increment();
         for (Pending.Target target : pending.targets) {
             writeRecord(target, answer, 0, OutputRecords.Reuse.CACHED);
         }
         settle(pending, answer);
-        return true;
     }
 
     /** Settles the finished requests and lookups, then fills the free in-flight slots from the queue; never blocks. */

@@ -21,7 +21,7 @@ public final class KeyTemplate {
     private static final String HOLE = "podstage-key-template-hole-7f3a9c";
     private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
 
-    private final String prefix;
+    private final byte[] prefix;
     private final Sha256 afterOpening;
     /** Reset to {@link #afterOpening} for each key: no digest state allocated per record. */
     private final Sha256 working = new Sha256();
@@ -36,7 +36,7 @@ public final class KeyTemplate {
         if (!once || end < canonical.length() && canonical.charAt(end) == ':') { // followed by ':' it is a field name
             throw new IllegalArgumentException("the identity must hold the variable string exactly once, as a value: " + canonical);
         }
-        this.prefix = CacheKeys.prefix(namespace);
+        this.prefix = CacheKeys.prefix(namespace).getBytes(StandardCharsets.UTF_8);
         this.afterOpening = new Sha256();
         afterOpening.update(canonical.substring(0, at + 1).getBytes(StandardCharsets.UTF_8)); // up to the opening quote
         this.closing = canonical.substring(end - 1).getBytes(StandardCharsets.UTF_8); // from the closing quote
@@ -53,22 +53,24 @@ public final class KeyTemplate {
     /** The same key as {@code CacheKeys.of(namespace, identity.apply(value))}. */
     public String key(String value) {
         Sha256 digest = working.copyFrom(afterOpening);
-        String text = value;
-        if (needsEscaping(value)) {
+        byte[] text = value.getBytes(StandardCharsets.UTF_8); // as CanonicalJson does: a lone surrogate becomes '?'
+        if (needsEscaping(text)) {
             escaped.setLength(0);
             ESCAPER.quoteAsString(value, escaped);
-            text = escaped.toString();
+            text = escaped.toString().getBytes(StandardCharsets.UTF_8);
         }
-        digest.update(text.getBytes(StandardCharsets.UTF_8)); // as CanonicalJson does: a lone surrogate becomes '?'
+        digest.update(text);
         digest.update(closing);
-        return prefix + digest.hex();
+        return digest.hex(prefix);
     }
 
-    /** Most texts hold no quote, backslash or control character: they go into JSON as they are. */
-    private static boolean needsEscaping(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c == '"' || c == '\\') {
+    /**
+     * Most texts hold no quote, backslash or control character: they go into JSON as they are. Read
+     * from the UTF-8 bytes, where those are single bytes (every byte of a longer sequence is negative).
+     */
+    private static boolean needsEscaping(byte[] utf8) {
+        for (byte c : utf8) {
+            if (c >= 0 && c < 0x20 || c == '"' || c == '\\') {
                 return true;
             }
         }

@@ -44,22 +44,34 @@ public final class RedisResultCache implements ResultCache {
         if (keys.isEmpty() || !available.get()) {
             return Uni.createFrom().item(Map.of());
         }
-        return redis.value(String.class).mget(keys.toArray(String[]::new))
+        // A plain MGET on the client, not the data source's typed mget: no codec per key and value,
+        // no ordered map of every key (misses included) copied into the map of hits.
+        Request mget = Request.cmd(Command.MGET);
+        for (String key : keys) {
+            mget.arg(key);
+        }
+        return redis.getRedis().send(mget)
                 .ifNoItem().after(timeout).fail()
-                .map(RedisResultCache::found)
+                .map(values -> found(keys, values))
                 .onFailure().recoverWithItem(e -> {
                     lost(e);
                     return Map.of();
                 });
     }
 
-    private static Map<String, String> found(Map<String, String> values) {
-        Map<String, String> found = new HashMap<>();
-        values.forEach((k, v) -> {
-            if (v != null) {
-                found.put(k, v);
+    /** The values MGET found, by key; a nil is a miss. */
+    private static Map<String, String> found(List<String> keys, Response values) {
+        if (values == null || values.size() != keys.size()) {
+            throw new IllegalStateException("MGET of " + keys.size() + " keys answered "
+                    + (values == null ? "nil" : values.size() + " values"));
+        }
+        Map<String, String> found = new HashMap<>(keys.size() * 4 / 3 + 1);
+        for (int i = 0; i < keys.size(); i++) {
+            Response value = values.get(i);
+            if (value != null) {
+                found.put(keys.get(i), value.toString());
             }
-        });
+        }
         return found;
     }
 

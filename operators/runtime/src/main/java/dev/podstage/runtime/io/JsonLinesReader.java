@@ -25,7 +25,11 @@ public final class JsonLinesReader implements Closeable {
 
     public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
 
+    private static final String MISSING_ID = "missing string field 'id'";
+
     private final ByteLines lines;
+    /** Accepts the plain lines without Jackson; the others Jackson parses (and names their faults). */
+    private final JsonObjectScanner scanner = new JsonObjectScanner();
     private final Rejects rejects;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
@@ -70,7 +74,7 @@ public final class JsonLinesReader implements Closeable {
         }
         byte[] bytes = line.bytes();
         int length = line.length();
-        // Most lines are ASCII, which is valid UTF-8: Jackson parses their bytes as they are (no decode, no string).
+        // Most lines are ASCII, which is valid UTF-8: scanned or parsed as bytes (no decode, no string).
         boolean ascii = isAscii(bytes, length);
         String text = null;
         if (!ascii) {
@@ -83,6 +87,17 @@ public final class JsonLinesReader implements Closeable {
         }
         if (ascii ? isBlank(bytes, length) : text.isBlank()) {
             return null;
+        }
+        if (ascii) {
+            JsonObjectScanner.TopLevelStrings strings = scanner.scan(bytes, length);
+            if (strings != null) {
+                String id = strings.get("id");
+                if (id == null || id.isEmpty()) {
+                    rejects.reject(line.number(), MISSING_ID, text(bytes, length, null));
+                    return null;
+                }
+                return new JsonRecord(line.number(), id, strings);
+            }
         }
         JsonNode node;
         try {
@@ -99,7 +114,7 @@ public final class JsonLinesReader implements Closeable {
         }
         JsonNode id = object.get("id");
         if (id == null || !id.isTextual() || id.textValue().isEmpty()) {
-            rejects.reject(line.number(), "missing string field 'id'", text(bytes, length, text));
+            rejects.reject(line.number(), MISSING_ID, text(bytes, length, text));
             return null;
         }
         return new JsonRecord(line.number(), id.textValue(), object);

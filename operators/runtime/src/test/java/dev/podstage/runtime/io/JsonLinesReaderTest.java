@@ -85,6 +85,42 @@ class JsonLinesReaderTest {
         assertThat(rejected.get(1).get("raw").asText()).isEqualTo("{\"id\":\"\u00e9\"} \u00e9");
     }
 
+    /** Plain lines skip Jackson (JsonObjectScanner); what a stage reads from them must not change. */
+    @Test
+    void scannedLinesReadAsJacksonReadsThemAndFaultsAreStillNamed() throws Exception {
+        String escaped = "{\"id\":\"e\\u0031\",\"text\":\"say \\\"hi\\\"\\n\",\"meta\":{\"n\":[1,2.5e3]},\"k\":7}";
+        Path input = Files.writeString(dir.resolve("in.jsonl"), escaped + "\n"
+                + "{\"id\":\"d\",\"text\":\"x\",\"text\":\"y\"}\n" // duplicate key: Jackson rejects it
+                + "{\"id\":\"\",\"text\":\"x\"}\n" // empty id
+                + "{\"id\":\"t\"}  {}\n", StandardCharsets.US_ASCII); // trailing content
+        Path output = dir.resolve("out.jsonl");
+
+        List<JsonRecord> records = new ArrayList<>();
+        try (Rejects rejects = new Rejects(output); JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
+            JsonRecord record;
+            while ((record = reader.next()) != null) {
+                records.add(record);
+            }
+            rejects.commit();
+        }
+
+        assertThat(records).hasSize(1);
+        JsonRecord record = records.get(0);
+        assertThat(record.id()).isEqualTo("e1");
+        assertThat(record.text("text")).isEqualTo("say \"hi\"\n");
+        assertThat(record.text("k")).isNull();
+        assertThat(record.text("meta")).isNull();
+        assertThat(record.fields()).isEqualTo(Json.MAPPER.readTree(escaped));
+        List<JsonNode> rejected = new ArrayList<>();
+        for (String line : Files.readAllLines(Rejects.pathFor(output))) {
+            rejected.add(Json.MAPPER.readTree(line));
+        }
+        assertThat(rejected).extracting(r -> r.get("line").asInt()).containsExactly(2, 3, 4);
+        assertThat(rejected.get(0).get("reason").asText()).contains("not valid JSON").contains("Duplicate field 'text'");
+        assertThat(rejected.get(1).get("reason").asText()).isEqualTo("missing string field 'id'");
+        assertThat(rejected.get(2).get("reason").asText()).contains("not valid JSON");
+    }
+
     @Test
     void aRunWithoutRejectsRemovesAStaleRejectsFile() throws Exception {
         Path output = dir.resolve("out.jsonl");

@@ -22,6 +22,9 @@ class Sha256Test {
         Sha256 twoBlocks = new Sha256();
         twoBlocks.update("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".getBytes(StandardCharsets.US_ASCII));
         assertThat(twoBlocks.hex()).isEqualTo("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+        abc.update("abc".getBytes(StandardCharsets.US_ASCII));
+        assertThat(abc.hex("podstage:infer:".getBytes(StandardCharsets.US_ASCII)))
+                .isEqualTo("podstage:infer:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     @Test
