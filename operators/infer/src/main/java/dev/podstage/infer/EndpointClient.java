@@ -1,11 +1,15 @@
 package dev.podstage.infer;
 
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.util.TypeLiteral;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import dev.podstage.runtime.io.Json;
 import dev.podstage.runtime.resilience.EndpointGuard;
 import dev.podstage.runtime.resilience.Failover;
 import dev.podstage.runtime.resilience.JsonHttp;
@@ -54,9 +58,17 @@ final class EndpointClient implements AutoCloseable {
         return client;
     }
 
-    /** Sends {@code prompts} in the wire format of the run, to the first endpoint that answers. */
-    Uni<Failover.Answer<List<ItemAnswer>>> send(InferSettings s, List<String> prompts) {
-        var body = s.wire().request(prompts);
+    /** The request body for {@code prompts} in the wire format of the run. */
+    static byte[] body(InferSettings s, List<String> prompts) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(s.wire().request(prompts));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a tree of strings and numbers always writes
+        }
+    }
+
+    /** Sends {@code body} (made by {@link #body} of {@code prompts}) to the first endpoint that answers. */
+    Uni<Failover.Answer<List<ItemAnswer>>> send(InferSettings s, List<String> prompts, byte[] body) {
         return failover.call(endpoint -> {
             String url = s.wire().url(endpoint);
             return http.post(url, body, s.timeout()).map(json -> s.wire().answers(url, json, prompts));

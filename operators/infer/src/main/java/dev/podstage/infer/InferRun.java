@@ -325,7 +325,8 @@ final class InferRun {
         if (!batchBuffer.isEmpty()) {
             List<Pending> batch = List.copyOf(batchBuffer);
             batchBuffer.clear();
-            slots.add(new RequestSlots.Ready(batch, estimate(batch)));
+            List<String> prompts = batch.stream().map(p -> p.prompt).toList();
+            slots.add(new RequestSlots.Ready(batch, prompts, EndpointClient.body(s, prompts), estimate(batch)));
         }
     }
 
@@ -363,9 +364,8 @@ final class InferRun {
     private void launch(RequestSlots.Ready request) {
         List<Pending> batch = request.batch();
         batchSize.record(batch.size());
-        List<String> prompts = batch.stream().map(p -> p.prompt).toList();
         long start = System.nanoTime();
-        client.send(s, prompts).subscribe().with(
+        client.send(s, request.prompts(), request.body()).subscribe().with(
                 answer -> {
                     events.add(new Answered(batch, request.estimate(), millisSince(start), answer.value(),
                             answer.endpoint()));

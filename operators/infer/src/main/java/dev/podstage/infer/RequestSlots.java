@@ -15,8 +15,11 @@ import java.util.function.Consumer;
  */
 final class RequestSlots {
 
-    /** A request ready to send and its worst-case cost. */
-    record Ready(List<Pending> batch, double estimate) {
+    /**
+     * A request ready to send: its inputs, their prompts, the body already encoded (by the main
+     * thread, which queues it, so the event loop that launches it only sends), and its worst-case cost.
+     */
+    record Ready(List<Pending> batch, List<String> prompts, byte[] body, double estimate) {
     }
 
     private final int maxInFlight;

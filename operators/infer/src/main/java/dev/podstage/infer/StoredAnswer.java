@@ -58,6 +58,12 @@ record StoredAnswer(String outputJson, long inputTokens, long outputTokens, bool
      * it): then it counts as a miss. Fields may come in any order; unknown ones are skipped.
      */
     static StoredAnswer parse(String entry) {
+        StoredAnswer written = StoredAnswerReader.read(entry); // the layout toJson writes, without a parser
+        return written != null ? written : parseAnyLayout(entry);
+    }
+
+    /** {@link #parse} with Jackson: any field order, spaces, unknown fields, any output shape. */
+    static StoredAnswer parseAnyLayout(String entry) {
         try (JsonParser parser = Json.MAPPER.createParser(entry)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;

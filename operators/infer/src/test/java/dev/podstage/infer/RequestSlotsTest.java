@@ -20,7 +20,7 @@ class RequestSlotsTest {
     }
 
     private static RequestSlots.Ready request(double estimate) {
-        return new RequestSlots.Ready(List.of(), estimate);
+        return new RequestSlots.Ready(List.of(), List.of(), new byte[0], estimate);
     }
 
     @Test

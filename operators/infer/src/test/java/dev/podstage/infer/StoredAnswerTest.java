@@ -51,6 +51,45 @@ class StoredAnswerTest {
         }
     }
 
+    /** The one-pass reader of the written layout and the Jackson reading agree on every entry either accepts. */
+    @Test
+    void theWrittenLayoutReadsTheSameWithoutAParser() throws Exception {
+        List<String> entries = new java.util.ArrayList<>();
+        for (String output : OUTPUTS) {
+            JsonNode tree = Json.MAPPER.readTree(output);
+            for (boolean estimated : new boolean[] { false, true }) {
+                entries.add(StoredAnswer.of(new ItemAnswer(tree, 12, 0, estimated), "http://sim:8080/v1", 51).toJson());
+            }
+        }
+        int fast = 0;
+        for (String entry : entries) {
+            StoredAnswer read = StoredAnswerReader.read(entry);
+            if (read != null) {
+                fast++;
+                assertEquals(StoredAnswer.parseAnyLayout(entry), read, entry);
+            }
+        }
+        assertEquals(5 * 2, fast, "strings and number arrays are read in one pass"); // objects and scalars go to Jackson
+        java.util.Random random = new java.util.Random(7);
+        String sample = entries.get(2); // the string output with escapes and non-ASCII characters
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder broken = new StringBuilder(i % 3 == 0 ? entries.get(i % entries.size()) : sample);
+            int at = random.nextInt(broken.length());
+            switch (random.nextInt(3)) {
+                case 0 -> broken.deleteCharAt(at);
+                case 1 -> broken.insert(at, "\"\\,:[]{}0-.eu\u0001\u0663x ".charAt(random.nextInt(17)));
+                default -> broken.setCharAt(at, "\"\\,:[]{}0-.eu\u0001\u0663x ".charAt(random.nextInt(17)));
+            }
+            String entry = broken.toString();
+            StoredAnswer read = StoredAnswerReader.read(entry);
+            if (read != null) {
+                assertEquals(StoredAnswer.parseAnyLayout(entry), read, entry);
+            }
+        }
+        assertNull(StoredAnswerReader.read("{\"output\":\"\\u\u0663\u0663\u0663\u0663\",\"input_tokens\":1,"
+                + "\"output_tokens\":1,\"endpoint\":\"e\",\"latency_ms\":1}"), "digits of other scripts are no hex digits");
+    }
+
     @Test
     void fieldsInAnyOrderWithSpacesAndUnknownFieldsStillRead() {
         StoredAnswer read = StoredAnswer.parse("""

@@ -45,13 +45,9 @@ public final class JsonHttp implements AutoCloseable {
         this.authorization = this.bearerToken == null ? null : "Bearer " + this.bearerToken;
     }
 
-    public Uni<JsonNode> post(String url, JsonNode body, Duration timeout) {
-        Buffer payload;
-        try {
-            payload = Buffer.buffer(Json.MAPPER.writeValueAsBytes(body));
-        } catch (IOException e) {
-            return Uni.createFrom().failure(e);
-        }
+    /** POSTs {@code body}, JSON already encoded (by the caller's thread, not by the event loop that sends it). */
+    public Uni<JsonNode> post(String url, byte[] body, Duration timeout) {
+        Buffer payload = Buffer.buffer(body);
         RequestOptions request = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(url)
