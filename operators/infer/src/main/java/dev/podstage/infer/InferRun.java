@@ -269,7 +269,8 @@ final class InferRun {
         lookupsInFlight++;
         // Entries are decoded where Redis answers (the event loop), not on the main thread that
         // reads, keys and writes: a fully cached run spent a fifth of its main thread decoding.
-        cache.lookup(chunk.stream().map(p -> p.key).distinct().toList()).map(InferRun::readable).subscribe().with(
+        // Without dedupe a key may repeat: MGET answers each occurrence, the map of hits keeps one.
+        cache.lookup(chunk.stream().map(p -> p.key).toList()).map(InferRun::readable).subscribe().with(
                 hits -> events.add(new LookedUp(chunk, hits)),
                 failure -> events.add(new LookedUp(chunk, Map.of()))); // lookup never fails; if it did, all miss
     }

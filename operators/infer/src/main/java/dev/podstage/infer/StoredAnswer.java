@@ -1,13 +1,13 @@
 package dev.podstage.infer;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.podstage.runtime.io.Json;
 
@@ -21,36 +21,45 @@ import dev.podstage.runtime.io.Json;
 record StoredAnswer(String outputJson, long inputTokens, long outputTokens, boolean estimatedUsage, String endpoint,
         long latencyMs) {
 
+    private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
+
     static StoredAnswer of(ItemAnswer answer, String endpoint, long latencyMs) {
-        String output;
-        try {
-            output = Json.MAPPER.writeValueAsString(answer.output());
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e); // a tree read from JSON writes back
+        JsonNode output = answer.output();
+        String json;
+        if (output.isTextual()) {
+            json = quoted(output.textValue()); // the common answer: no generator per item for one string
+        } else {
+            try {
+                json = Json.MAPPER.writeValueAsString(output);
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e); // a tree read from JSON writes back
+            }
         }
-        return new StoredAnswer(output, answer.inputTokens(), answer.outputTokens(), answer.estimatedUsage(), endpoint,
+        return new StoredAnswer(json, answer.inputTokens(), answer.outputTokens(), answer.estimatedUsage(), endpoint,
                 latencyMs);
     }
 
-    /** The cache entry. */
+    /**
+     * The cache entry, laid out by hand (one per answered input: a generator each was the cold run's
+     * busiest allocation); {@link StoredAnswerReader} reads exactly this layout back.
+     */
     String toJson() {
-        StringWriter text = new StringWriter(64 + outputJson.length());
-        try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(text)) {
-            json.writeStartObject();
-            json.writeFieldName("output");
-            json.writeRawValue(outputJson);
-            json.writeNumberField("input_tokens", inputTokens);
-            json.writeNumberField("output_tokens", outputTokens);
-            if (estimatedUsage) {
-                json.writeBooleanField("estimated_usage", true);
-            }
-            json.writeStringField("endpoint", endpoint);
-            json.writeNumberField("latency_ms", latencyMs);
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a string writer does not fail
+        StringBuilder json = new StringBuilder(112 + outputJson.length() + endpoint.length())
+                .append("{\"output\":").append(outputJson)
+                .append(",\"input_tokens\":").append(inputTokens)
+                .append(",\"output_tokens\":").append(outputTokens);
+        if (estimatedUsage) {
+            json.append(",\"estimated_usage\":true");
         }
-        return text.toString();
+        return json.append(",\"endpoint\":").append(quoted(endpoint))
+                .append(",\"latency_ms\":").append(latencyMs).append('}').toString();
+    }
+
+    /** A JSON string literal, escaped as Jackson's generator escapes it. */
+    private static String quoted(String text) {
+        StringBuilder quoted = new StringBuilder(text.length() + 8).append('"');
+        QUOTE.quoteAsString(text, quoted);
+        return quoted.append('"').toString();
     }
 
     /**
