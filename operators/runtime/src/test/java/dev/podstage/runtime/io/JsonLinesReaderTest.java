@@ -63,14 +63,7 @@ class JsonLinesReaderTest {
                 + "{\"id\":\"\u00e9\"} \u00e9\n", StandardCharsets.UTF_8);
         Path output = dir.resolve("out.jsonl");
 
-        List<JsonRecord> records = new ArrayList<>();
-        try (Rejects rejects = new Rejects(output); JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
-            JsonRecord record;
-            while ((record = reader.next()) != null) {
-                records.add(record);
-            }
-            rejects.commit();
-        }
+        List<JsonRecord> records = readAll(input, output);
 
         assertThat(records).extracting(JsonRecord::id).containsExactly("a", "b");
         assertThat(records.get(1).text("text")).isEqualTo("caf\u00e9 \ud83d\ude00");
@@ -95,14 +88,7 @@ class JsonLinesReaderTest {
                 + "{\"id\":\"t\"}  {}\n", StandardCharsets.US_ASCII); // trailing content
         Path output = dir.resolve("out.jsonl");
 
-        List<JsonRecord> records = new ArrayList<>();
-        try (Rejects rejects = new Rejects(output); JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
-            JsonRecord record;
-            while ((record = reader.next()) != null) {
-                records.add(record);
-            }
-            rejects.commit();
-        }
+        List<JsonRecord> records = readAll(input, output);
 
         assertThat(records).hasSize(1);
         JsonRecord record = records.get(0);
@@ -119,6 +105,19 @@ class JsonLinesReaderTest {
         assertThat(rejected.get(0).get("reason").asText()).contains("not valid JSON").contains("Duplicate field 'text'");
         assertThat(rejected.get(1).get("reason").asText()).isEqualTo("missing string field 'id'");
         assertThat(rejected.get(2).get("reason").asText()).contains("not valid JSON");
+    }
+
+    /** Every record the reader accepts; its rejects are committed next to {@code output}. */
+    private static List<JsonRecord> readAll(Path input, Path output) {
+        List<JsonRecord> records = new ArrayList<>();
+        try (Rejects rejects = new Rejects(output); JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
+            JsonRecord record;
+            while ((record = reader.next()) != null) {
+                records.add(record);
+            }
+            rejects.commit();
+        }
+        return records;
     }
 
     @Test
