@@ -15,8 +15,14 @@ final class StoredAnswerReader {
     private static final int MAX_DIGITS = 18;
 
     /** Thrown, without a stack, where the entry leaves the layout. */
-    private static final RuntimeException ELSEWHERE = new RuntimeException("not the written layout", null, false, false) {
-    };
+    private static final class Elsewhere extends RuntimeException {
+        Elsewhere() {
+            super("not the written layout", null, false, false);
+        }
+    }
+
+    private static final Elsewhere ELSEWHERE = new Elsewhere();
+    private static final String ESTIMATED = ",\"estimated_usage\":true";
 
     private final String e;
     private int pos;
@@ -29,8 +35,8 @@ final class StoredAnswerReader {
     static StoredAnswer read(String entry) {
         try {
             return new StoredAnswerReader(entry).answer();
-        } catch (RuntimeException elsewhere) {
-            return null; // ELSEWHERE, or an index past the end of a cut-off entry
+        } catch (Elsewhere elsewhere) {
+            return null; // reads never pass the entry's end (peek, take): a cut-off entry ends up here too
         }
     }
 
@@ -49,16 +55,13 @@ final class StoredAnswerReader {
         long inputTokens = count();
         expect(",\"output_tokens\":");
         long outputTokens = count();
-        boolean estimated = e.startsWith(",\"estimated_usage\":true", pos);
-        if (estimated) {
-            pos += ",\"estimated_usage\":true".length();
-        }
+        boolean estimated = skip(ESTIMATED);
         expect(",\"endpoint\":\"");
         int endpointStart = pos;
-        while (e.charAt(pos) != '"') {
-            char c = e.charAt(pos++);
+        while (peek() != '"') {
+            char c = take();
             if (c < 0x20 || c == '\\') {
-                throw ELSEWHERE; // escapes are Jackson's to undo
+                throw ELSEWHERE; // escapes are Jackson's to undo; past the end peek and take give '\0'
             }
         }
         String endpoint = e.substring(endpointStart, pos++);
@@ -71,22 +74,37 @@ final class StoredAnswerReader {
         return new StoredAnswer(output, inputTokens, outputTokens, estimated, endpoint, latencyMs);
     }
 
+    /** The char at the cursor, or '\0' past the end (valid nowhere here, so reading stops). */
     private char peek() {
-        return e.charAt(pos);
+        return pos < e.length() ? e.charAt(pos) : '\0';
+    }
+
+    private char take() {
+        char c = peek();
+        pos++;
+        return c;
+    }
+
+    /** Steps over {@code text} when it comes next. */
+    private boolean skip(String text) {
+        if (!e.startsWith(text, pos)) {
+            return false;
+        }
+        pos += text.length();
+        return true;
     }
 
     private void expect(String text) {
-        if (!e.startsWith(text, pos)) {
+        if (!skip(text)) {
             throw ELSEWHERE;
         }
-        pos += text.length();
     }
 
     /** A JSON string, checked as Jackson checks it: no raw control character, only valid escapes. */
     private void string() {
         pos++;
         while (true) {
-            char c = e.charAt(pos++);
+            char c = take();
             if (c == '"') {
                 return;
             }
@@ -94,10 +112,10 @@ final class StoredAnswerReader {
                 throw ELSEWHERE;
             }
             if (c == '\\') {
-                char escaped = e.charAt(pos++);
+                char escaped = take();
                 if (escaped == 'u') {
                     for (int i = 0; i < 4; i++) {
-                        if (!isHexDigit(e.charAt(pos++))) {
+                        if (!isHexDigit(take())) {
                             throw ELSEWHERE;
                         }
                     }
@@ -117,7 +135,7 @@ final class StoredAnswerReader {
         }
         while (true) {
             number();
-            char c = e.charAt(pos++);
+            char c = take();
             if (c == ']') {
                 return;
             }
@@ -168,7 +186,7 @@ final class StoredAnswerReader {
         }
         long value = 0;
         while (isDigit(peek())) {
-            value = value * 10 + (e.charAt(pos++) - '0');
+            value = value * 10 + (take() - '0');
         }
         if (pos == start || pos - start > MAX_DIGITS) {
             throw ELSEWHERE;

@@ -87,6 +87,11 @@ class StoredAnswerTest {
                 assertEquals(StoredAnswer.parseAnyLayout(entry), read, entry);
             }
         }
+        for (String entry : entries) {
+            for (int cut = 0; cut < entry.length(); cut++) {
+                assertNull(StoredAnswerReader.read(entry.substring(0, cut)), "cut off: " + entry.substring(0, cut));
+            }
+        }
         assertNull(StoredAnswerReader.read("{\"output\":\"\\u\u0663\u0663\u0663\u0663\",\"input_tokens\":1,"
                 + "\"output_tokens\":1,\"endpoint\":\"e\",\"latency_ms\":1}"), "digits of other scripts are no hex digits");
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -97,7 +96,9 @@ public final class CanonicalJson {
     }
 
     public static String sha256Hex(String text) {
-        return HexFormat.of().formatHex(new Sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+        Sha256 sha = new Sha256();
+        sha.update(text.getBytes(StandardCharsets.UTF_8));
+        return sha.hex();
     }
 
     /** Rebuilds objects with sorted keys, recursively; arrays keep their order (it is meaningful). */

@@ -1,5 +1,8 @@
 package dev.podstage.runtime.io;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 /**
  * Vouches for the common input line without building a tree: an ASCII JSON object, strictly per
  * RFC 8259, whose top-level string values it locates. It answers null for anything it does not
@@ -17,8 +20,13 @@ final class JsonObjectScanner {
     private static final int MAX_KEY = 1000;
 
     /** Signals a line this scanner leaves to Jackson; thrown without a stack trace. */
-    private static final RuntimeException UNSURE = new RuntimeException("left to Jackson", null, false, false) {
-    };
+    private static final class Unsure extends RuntimeException {
+        Unsure() {
+            super("left to Jackson", null, false, false);
+        }
+    }
+
+    private static final Unsure UNSURE = new Unsure();
 
     private byte[] b;
     private int end;
@@ -45,13 +53,12 @@ final class JsonObjectScanner {
             if (pos != length) {
                 return null;
             }
-        } catch (RuntimeException unsure) {
-            return null;
+        } catch (Unsure unsure) {
+            return null; // reads never pass the line's end (peek, take), so nothing else is expected here
         } finally {
             b = null;
         }
-        return new TopLevelStrings(java.util.Arrays.copyOf(bytes, length),
-                java.util.Arrays.copyOf(strings, 5 * stringCount), stringCount);
+        return new TopLevelStrings(Arrays.copyOf(bytes, length), Arrays.copyOf(strings, 5 * stringCount));
     }
 
     /** The byte at the cursor, or 0 past the end of the line (0 is valid nowhere, so the scan gives up). */
@@ -246,7 +253,7 @@ final class JsonObjectScanner {
 
     private void addString(int keyStart, int keyEnd, int valueStart, int valueEnd, boolean escaped) {
         if (5 * (stringCount + 1) > strings.length) {
-            strings = java.util.Arrays.copyOf(strings, strings.length * 2);
+            strings = Arrays.copyOf(strings, strings.length * 2);
         }
         int at = 5 * stringCount++;
         strings[at] = keyStart;
@@ -276,7 +283,7 @@ final class JsonObjectScanner {
         return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '.' || c == '+' || c == '-';
     }
 
-    static int hexValue(byte c) {
+    private static int hexValue(byte c) {
         if (c >= '0' && c <= '9') {
             return c - '0';
         }
@@ -293,13 +300,12 @@ final class JsonObjectScanner {
     static final class TopLevelStrings {
 
         private final byte[] line;
+        /** Five ints per string, as {@link JsonObjectScanner#strings} lays them out. */
         private final int[] strings;
-        private final int count;
 
-        private TopLevelStrings(byte[] line, int[] strings, int count) {
+        private TopLevelStrings(byte[] line, int[] strings) {
             this.line = line;
             this.strings = strings;
-            this.count = count;
         }
 
         /** The line scanned (a copy). */
@@ -309,8 +315,7 @@ final class JsonObjectScanner {
 
         /** The value of the top-level field {@code key} when it is a string, else null. */
         String get(String key) {
-            for (int i = 0; i < count; i++) {
-                int at = 5 * i;
+            for (int at = 0; at < strings.length; at += 5) {
                 if (keyIs(strings[at], strings[at + 1], key)) {
                     return decode(strings[at + 2], strings[at + 3], strings[at + 4] == 1);
                 }
@@ -332,7 +337,7 @@ final class JsonObjectScanner {
 
         private String decode(int start, int end, boolean escaped) {
             if (!escaped) {
-                return new String(line, start, end - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+                return new String(line, start, end - start, StandardCharsets.ISO_8859_1);
             }
             StringBuilder text = new StringBuilder(end - start);
             for (int i = start; i < end; i++) {

@@ -10,7 +10,8 @@ import java.util.Arrays;
  * nor a cheap way through the VarHandle byte views the JDK's Java fallback reads words with;
  * measured under those flags, this class hashes 2.3 MB in 22 ms instead of 45 and a 300-byte key in
  * 2.9 µs instead of 4.6. {@code Sha256Test} checks it against the JDK's on every length and split.
- * Not thread-safe; {@link #copy} forks a state (a prefix hashed once, many suffixes).
+ * Not thread-safe; {@link #copyFrom} resets a working state to a saved one (a prefix hashed once,
+ * many suffixes).
  */
 public final class Sha256 {
 
@@ -24,6 +25,8 @@ public final class Sha256 {
         0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     };
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NO_PREFIX = {};
     private static final int[] INITIAL = {
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
     };
@@ -95,11 +98,9 @@ public final class Sha256 {
         return digest();
     }
 
-    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-
     /** {@link #digest()} as 64 lowercase hex digits. */
     public String hex() {
-        return hex(new byte[0]);
+        return hex(NO_PREFIX);
     }
 
     /**
@@ -114,11 +115,6 @@ public final class Sha256 {
             text[at + 1] = HEX_DIGITS[digest[i] & 0xF];
         }
         return new String(text, StandardCharsets.ISO_8859_1);
-    }
-
-    /** An independent state equal to this one. */
-    public Sha256 copy() {
-        return new Sha256().copyFrom(this);
     }
 
     /** Makes this state equal to {@code other}'s, without allocating: one working state per prefix. */

@@ -58,9 +58,9 @@ class Sha256Test {
         Sha256 afterPrefix = new Sha256();
         afterPrefix.update(prefix);
 
-        Sha256 first = afterPrefix.copy();
+        Sha256 first = new Sha256().copyFrom(afterPrefix);
         first.update(a);
-        Sha256 second = afterPrefix.copy();
+        Sha256 second = new Sha256().copyFrom(afterPrefix);
         second.update(b);
 
         assertThat(first.digest()).isEqualTo(jdk(concat(prefix, a)));
