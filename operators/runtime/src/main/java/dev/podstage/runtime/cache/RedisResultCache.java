@@ -3,8 +3,10 @@ package dev.podstage.runtime.cache;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
@@ -30,7 +32,8 @@ public final class RedisResultCache implements ResultCache {
     private final Duration timeout;
     private final Counter errors;
     private final AtomicBoolean available = new AtomicBoolean(true);
-    private final List<Uni<?>> pendingWrites = new ArrayList<>();
+    /** Writes not yet answered: a finished one is dropped at once, so a long run holds no request it sent. */
+    private final Set<Uni<?>> pendingWrites = new HashSet<>();
 
     public RedisResultCache(ReactiveRedisDataSource redis, Duration ttl, Duration timeout, Counter errors) {
         this.redis = redis;
@@ -89,10 +92,25 @@ public final class RedisResultCache implements ResultCache {
                 .onFailure().invoke(this::lost)
                 .onFailure().recoverWithNull()
                 .memoize().indefinitely();
-        write.subscribe().with(r -> {
-        }, this::lost);
         synchronized (pendingWrites) {
-            pendingWrites.add(write);
+            pendingWrites.add(write); // before subscribing: the answer may come back on another thread at once
+        }
+        write.subscribe().with(r -> written(write), e -> {
+            lost(e);
+            written(write);
+        });
+    }
+
+    private void written(Uni<?> write) {
+        synchronized (pendingWrites) {
+            pendingWrites.remove(write);
+        }
+    }
+
+    /** Writes sent and not yet answered. */
+    int pendingWrites() {
+        synchronized (pendingWrites) {
+            return pendingWrites.size();
         }
     }
 

@@ -30,7 +30,12 @@ public final class EndpointGuard<T> {
         this.endpoint = endpoint;
         this.guard = TypedGuard.create(type)
                 .withDescription("endpoint " + endpoint)
-                .withThreadOffload(false)
+                // "Offload" to the calling thread: a call begun on an event loop otherwise queues itself back
+                // onto that loop on the way in and again on the way out, each task wrapped for context
+                // propagation, while every other answer waits behind it (measured on infer's loop: answer to
+                // next request 0.12 ms shorter at the median). Retries after a backoff and timeouts now run on
+                // SmallRye's timer thread, which hands the request to Vert.x like any other non-loop thread.
+                .withThreadOffload(true).withThreadOffloadExecutor(Runnable::run)
                 .withTimeout().duration(s.timeout().toMillis(), ChronoUnit.MILLIS).done()
                 .withRetry()
                 .maxRetries(s.maxRetries())
@@ -51,6 +56,11 @@ public final class EndpointGuard<T> {
                 .done()
                 .withBulkhead().limit(s.maxInFlight()).queueSize(Math.max(1, s.maxInFlight() * 4)).done()
                 .build();
+        // SmallRye builds the strategy chain at the first call: build it here, where the guard is made
+        // (infer makes it on a side thread while the input is scanned), not in the first request, where
+        // a profile of a cold run showed it loading classes. The Uni is lazy and never subscribed:
+        // nothing runs, the breaker counts nothing.
+        guard.get(() -> Uni.createFrom().nothing());
     }
 
     public String endpoint() {
