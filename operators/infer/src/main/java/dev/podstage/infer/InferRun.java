@@ -88,6 +88,8 @@ final class InferRun {
     /** The request timer of each endpoint and outcome: looked up once, not per request (tags, URI parsing). */
     private final Map<TimerKey, Timer> requestTimers = new HashMap<>();
     private AtomicFile out;
+    /** The partial output's marker holds the job key: a rerun of this job resumes from it. */
+    private boolean marked;
     private OutputRecords records;
     private Rejects rejects;
     private ResultCache cache;
@@ -133,8 +135,9 @@ final class InferRun {
     }
 
     StageOutcome execute() throws InterruptedException {
-        PartialOutput.Resumed previous = PartialOutput.open(s.output(), ctx.jobKey());
+        PartialOutput.Resumed previous = PartialOutput.open(s.output(), ctx::jobKey);
         out = previous.file();
+        marked = previous.marked();
         records = new OutputRecords(out, s.model(), s.variant());
         Map<String, Integer> alreadyAnswered = previous.ids();
         slots = new RequestSlots(s.maxInFlight(), new Budget(s.maxCostUsd(), previous.costUsd()), this::launch);
@@ -353,8 +356,21 @@ final class InferRun {
 
     /** Waits for one request or lookup to finish (one must be out), then pumps. */
     private void awaitOne() throws InterruptedException {
+        if (!marked && unsettled() > 0) {
+            markPartial(); // the first requests are out: the CPU would idle for a round trip anyway
+        }
         handle(events.take());
         pump();
+    }
+
+    /**
+     * Writes the job key beside the partial output, working it out first if nobody has yet (the
+     * input's SHA-256 pass, about 25 ms for 10k records): not before the first requests, which it
+     * used to hold back. Before any answer is written: answers are handled on this thread, after it.
+     */
+    private void markPartial() {
+        PartialOutput.mark(s.output(), ctx.jobKey());
+        marked = true;
     }
 
     /**
@@ -511,6 +527,9 @@ final class InferRun {
     private StageOutcome finish(long resumedRecords) {
         long done = recordsOut;
         records.flush();
+        if (!marked && (ctx.shutdown().requested() || fatal != null || budgetStop)) {
+            markPartial(); // the partial output stays for a rerun: it must say whose it is
+        }
         if (ctx.shutdown().requested()) {
             out.suspend();
             throw new StageException(ExitCode.TRANSIENT, "stopped by SIGTERM: " + done + " records answered and saved;"

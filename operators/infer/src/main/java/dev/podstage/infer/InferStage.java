@@ -75,8 +75,9 @@ public class InferStage extends ConfiguredStage<InferConfig> {
                 shared.variant().orElse(null));
         // Built on a side thread while the runner scans the input and consults the ledger.
         CompletableFuture<EndpointClient> client = EndpointClient.buildAhead(vertx, settings);
+        // The job key is asked for once the first requests are out (InferRun.markPartial), not before.
         return new SingleFileJob(io, answerConfig(settings, c),
-                context -> new InferRun(settings, context, client).execute());
+                context -> new InferRun(settings, context, client).execute(), true);
     }
 
     /** What determines the answers: not endpoints (where), not budget or concurrency (how), never the key. */

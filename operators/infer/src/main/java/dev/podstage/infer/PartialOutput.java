@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -21,44 +22,67 @@ import dev.podstage.runtime.io.Json;
  * Resumes the work an interrupted run of the same job (same job key) saved in the output's partial
  * file: the records already answered — and paid for — are kept and skipped on the rerun. A partial
  * file of another job, or one that cannot be read, is discarded. A line cut off by a kill is
- * dropped (its record is simply asked again).
+ * dropped (its record is simply asked again). The job key sits in a marker beside the partial file,
+ * written by {@link #mark} once the run knows its key (it may ask for it late, see
+ * {@link dev.podstage.runtime.stage.JobKey}); a partial file without one is not resumed.
  */
 final class PartialOutput {
 
     private static final Logger LOG = Logger.getLogger(PartialOutput.class);
 
-    /** The open output, plus what it already holds: ids (with multiplicity), record count and their cost. */
-    record Resumed(AtomicFile file, Map<String, Integer> ids, long records, double costUsd) {
+    /**
+     * The open output, plus what it already holds: ids (with multiplicity), record count and their
+     * cost; {@code marked} when the marker already holds this job's key.
+     */
+    record Resumed(AtomicFile file, Map<String, Integer> ids, long records, double costUsd, boolean marked) {
     }
 
     private PartialOutput() {
     }
 
-    static Resumed open(Path output, String jobKey) {
+    /**
+     * Opens the output, resuming an earlier attempt's partial file when its marker holds this job's
+     * key. {@code jobKey} is asked only then: with no partial file to match there is nothing to
+     * compare, and the run marks its partial file later.
+     */
+    static Resumed open(Path output, Supplier<String> jobKey) {
         Path partial = AtomicFile.partialOf(output);
-        Path marker = partial.resolveSibling(partial.getFileName() + ".job");
+        Path marker = markerOf(output);
         try {
-            if (Files.exists(partial) && Files.exists(marker) && Files.readString(marker).trim().equals(jobKey)) {
+            if (Files.exists(partial) && Files.exists(marker) && Files.readString(marker).trim().equals(jobKey.get())) {
                 Resumed resumed = read(output, partial);
                 if (resumed != null) {
                     LOG.infof("resuming: %d records already answered by an earlier attempt are kept", resumed.records());
                     return resumed;
                 }
             }
+            Files.deleteIfExists(marker); // before the partial file: a marker never vouches for another run's records
             Files.deleteIfExists(partial);
             Files.createDirectories(partial.getParent());
-            Files.writeString(marker, jobKey + "\n", StandardCharsets.UTF_8);
-            return new Resumed(AtomicFile.resume(output), new HashMap<>(), 0, 0);
+            return new Resumed(AtomicFile.resume(output), new HashMap<>(), 0, 0, false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + partial, e);
         }
     }
 
+    /** Records the job key beside the partial file: from now on a rerun of the same job resumes it. */
+    static void mark(Path output, String jobKey) {
+        try {
+            Files.writeString(markerOf(output), jobKey + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the job marker of " + output, e);
+        }
+    }
+
+    private static Path markerOf(Path output) {
+        Path partial = AtomicFile.partialOf(output);
+        return partial.resolveSibling(partial.getFileName() + ".job");
+    }
+
     /** Removes the job marker once the output is committed. */
     static void finished(Path output) {
-        Path partial = AtomicFile.partialOf(output);
         try {
-            Files.deleteIfExists(partial.resolveSibling(partial.getFileName() + ".job"));
+            Files.deleteIfExists(markerOf(output));
         } catch (IOException e) {
             LOG.debugf("cannot remove the job marker of %s: %s", output, e.getMessage());
         }
@@ -88,7 +112,7 @@ final class PartialOutput {
             LOG.warnf("discarding an unreadable partial output %s: %s", partial, e.getMessage());
             return null;
         }
-        return new Resumed(AtomicFile.resume(output), ids, records, cost);
+        return new Resumed(AtomicFile.resume(output), ids, records, cost, true);
     }
 
     private static void truncateToLastLine(Path file) throws IOException {

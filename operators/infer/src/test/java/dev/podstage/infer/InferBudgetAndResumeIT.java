@@ -46,6 +46,46 @@ class InferBudgetAndResumeIT extends InferTestBase {
     }
 
     @Test
+    void withoutALedgerTheKeyComesLaterAndIsTheSame() {
+        JsonLines.texts(input(), 12, "key");
+
+        // No ledger: infer works its key out once its first requests are out, not before them.
+        StageProcess.Result late = infer("--protocol", "inputs", "--batch-size", "4").run();
+        // The ledger's claim needs the key before any work.
+        StageProcess.Result first = infer("--protocol", "inputs", "--batch-size", "4").withLedger().run();
+
+        assertThat(late.exitCode()).as(late.toString()).isZero();
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(late.logs()).contains("idempotency ledger off");
+        assertThat(late.xcom().path("job_key").asText()).hasSize(64).isEqualTo(first.xcom().path("job_key").asText());
+        assertThat(late.logs()).as("the total came with the key").contains("infer: 12/12 (100.0%)");
+    }
+
+    @Test
+    void aRunStoppedBeforeItsFirstRequestStillMarksWhatItSavedForTheRerun() {
+        // The cache knows the first 10 answers; the next 10 are new.
+        JsonLines.texts(input(), 10, "stop");
+        StageProcess.Result warm = pricedChat("1.0").env("PODSTAGE_REDIS_URL", Services.redisUrl()).run();
+        assertThat(warm.exitCode()).as(warm.toString()).isZero();
+        JsonLines.texts(input(), 20, "stop");
+        sim.resetStats();
+
+        // A zero budget: the cached answers are saved, the first request would cross it.
+        StageProcess.Result stopped = pricedChat("0").env("PODSTAGE_REDIS_URL", Services.redisUrl()).run();
+
+        assertThat(stopped.exitCode()).as(stopped.toString()).isEqualTo(4);
+        assertThat(sim.stats().requests()).as("nothing was sent").isZero();
+
+        StageProcess.Result resumed = pricedChat("1.0").env("PODSTAGE_REDIS_URL", Services.redisUrl()).run();
+
+        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+        // The stopped run never needed its key for a request: it worked it out to mark its partial output.
+        assertThat(resumed.xcom().path("metrics").path("resumed").asLong()).isEqualTo(10);
+        assertThat(sim.stats().items()).isEqualTo(10);
+        assertThat(JsonLines.ids(output())).hasSize(20).doesNotHaveDuplicates();
+    }
+
+    @Test
     void completedJobReturnsItsStoredXComWithoutCalls() throws Exception {
         JsonLines.texts(input(), 12, "ledger");
         StageProcess.Result first = infer("--protocol", "inputs", "--batch-size", "4").withLedger().run();

@@ -19,11 +19,23 @@ public final class SingleFileJob implements StageJob {
     private final SingleFileIo io;
     private final Object answerConfig;
     private final Work work;
+    private final boolean defersJobKey;
 
     public SingleFileJob(SingleFileIo io, Object answerConfig, Work work) {
+        this(io, answerConfig, work, false);
+    }
+
+    /** {@code defersJobKey}: see {@link StageJob#defersJobKey()}. */
+    public SingleFileJob(SingleFileIo io, Object answerConfig, Work work, boolean defersJobKey) {
         this.io = io;
         this.answerConfig = answerConfig;
         this.work = work;
+        this.defersJobKey = defersJobKey;
+    }
+
+    @Override
+    public boolean defersJobKey() {
+        return defersJobKey;
     }
 
     @Override

@@ -4,9 +4,9 @@ import dev.podstage.runtime.cache.ResultCache;
 import dev.podstage.runtime.config.SharedConfig;
 import dev.podstage.runtime.metrics.StageMetrics;
 
-/** What the runtime hands a running job: configuration, meters, progress, stop requests, the cache. */
+/** What the runtime hands a running job: its key, configuration, meters, progress, stop requests, the cache. */
 public record StageContext(
-        String jobKey,
+        JobKey key,
         SharedConfig shared,
         AirflowContext airflow,
         StageMetrics metrics,
@@ -14,6 +14,11 @@ public record StageContext(
         Shutdown shutdown,
         boolean resumed,
         CacheProvider caches) {
+
+    /** The job key; the first call scans the inputs when the runner has not needed to yet ({@link JobKey}). */
+    public String jobKey() {
+        return key.value();
+    }
 
     public ResultCache cache(String namespace) {
         return caches.open(namespace, shared, metrics);

@@ -15,4 +15,13 @@ public interface StageJob {
     List<Path> outputs();
 
     StageOutcome run(StageContext context) throws Exception;
+
+    /**
+     * True when the job asks for its key itself ({@link StageContext#jobKey()}), at a moment its work
+     * leaves the CPU idle, instead of the runner scanning the inputs before the work starts. The
+     * runner still does so when the ledger is on: a claim comes before any work.
+     */
+    default boolean defersJobKey() {
+        return false;
+    }
 }

@@ -22,7 +22,6 @@ import dev.podstage.runtime.config.SharedConfig;
 import dev.podstage.runtime.config.StageConfigLoader;
 import dev.podstage.runtime.io.DataUri;
 import dev.podstage.runtime.io.Json;
-import dev.podstage.runtime.io.StageInputs;
 import dev.podstage.runtime.ledger.Claim;
 import dev.podstage.runtime.ledger.JobIdentity;
 import dev.podstage.runtime.ledger.Ledger;
@@ -70,32 +69,33 @@ public class StageRunner {
             try {
                 LOG.infof("%s %s starting (%s)", stage.name(), stage.version(), airflow.describe());
                 caches.connectAhead(shared);
-                List<StageInputs.Scan> inputs = job.inputs().stream().map(StageRunner::scanInput).toList();
-                JobIdentity identity = JobIdentity.of(stage.name(), stage.version(), job.answerConfig(),
-                        inputs.stream().map(StageInputs.Scan::digest).toList());
-                progress.total(inputs.stream().mapToLong(StageInputs.Scan::lines).sum());
-                session = openLedger(shared, identity, airflow);
+                job.inputs().forEach(StageRunner::checkInput);
+                JobKey key = new JobKey(stage.name(), stage.version(), job.answerConfig(), job.inputs(), progress);
+                if (!job.defersJobKey()) {
+                    key.identity(); // the inputs' one pass, before the work (the ledger's claim asks anyway)
+                }
+                session = openLedger(shared, key, airflow);
                 if (session != null && session.claim() instanceof Claim.AlreadyDone done) {
                     if (job.outputs().stream().allMatch(Files::exists)) {
                         LOG.infof("job %s already completed: returning its stored XCom without doing the work again",
-                                shortKey(identity));
+                                shortKey(key.identity()));
                         ObjectNode stored = (ObjectNode) Json.MAPPER.readTree(done.xcom());
                         stored.put("status", "already_done");
                         xcom.write(stored);
                         status = "already_done";
                         return ExitCode.OK;
                     }
-                    LOG.infof("job %s was completed but its outputs are gone: running it again", shortKey(identity));
+                    LOG.infof("job %s was completed but its outputs are gone: running it again", shortKey(key.identity()));
                     session = session.reclaimCompleted();
                 }
                 Shutdown shutdown = new Shutdown();
                 shutdown.install();
                 progress.start(shared.progressInterval());
                 boolean resumed = session != null && session.claim() instanceof Claim.Granted g && g.resumed();
-                StageOutcome outcome = job.run(new StageContext(identity.key(), shared, airflow, metrics, progress, shutdown, resumed, caches));
+                StageOutcome outcome = job.run(new StageContext(key, shared, airflow, metrics, progress, shutdown, resumed, caches));
                 checkNothingLost(outcome);
                 checkRejectRatio(outcome, shared.maxRejectRatio());
-                ObjectNode value = xcomValue(stage, identity, outcome, start);
+                ObjectNode value = xcomValue(stage, key.identity(), outcome, start);
                 xcom.write(value);
                 if (session != null) {
                     session.complete(Json.MAPPER.writeValueAsString(value));
@@ -135,12 +135,13 @@ public class StageRunner {
         return exitCode;
     }
 
-    private LedgerSession openLedger(SharedConfig shared, JobIdentity identity, AirflowContext airflow)
+    private LedgerSession openLedger(SharedConfig shared, JobKey key, AirflowContext airflow)
             throws InterruptedException {
         if (shared.dbUrl().isEmpty()) {
             LOG.info("idempotency ledger off: PODSTAGE_DB_URL is not set");
             return null;
         }
+        JobIdentity identity = key.identity();
         String owner = owner(airflow);
         long deadline = System.nanoTime() + shared.ledgerWait().toNanos();
         while (true) {
@@ -202,11 +203,10 @@ public class StageRunner {
         metrics.counter("stage.records", "kind", "rejected").increment(outcome.rejects());
     }
 
-    private static StageInputs.Scan scanInput(Path path) {
+    private static void checkInput(Path path) {
         if (!Files.isRegularFile(path)) {
             throw StageException.inputData("input " + DataUri.toUri(path) + " does not exist or is not a file");
         }
-        return StageInputs.scan(path);
     }
 
     private static String owner(AirflowContext airflow) {
