@@ -166,10 +166,14 @@ final class InferRun {
                 flushLookups();
             }
             while (!stopping()) {
+                pump(); // settles what came back, the last lookups included
                 if (lookupsInFlight == 0) {
-                    queueBatchBuffer(); // the last, partly filled request
+                    // No lookup is out, so none can come back and add misses: the buffer's last, partly
+                    // filled request goes now. (Checked before pump, a lookup settled inside it left its
+                    // misses in the buffer and the loop ended without them: 16 records lost, seen once.)
+                    queueBatchBuffer();
+                    pump();
                 }
-                pump();
                 if (stopping() || lookupsInFlight == 0 && slots.queued() == 0) {
                     break;
                 }
