@@ -21,7 +21,8 @@ import io.vertx.mutiny.core.Vertx;
  * The HTTP client and the guarded, failing-over path to the endpoints, with counts of retries and
  * failovers. Building it loads and links a good part of Vert.x's web client and of SmallRye Fault
  * Tolerance (measured: 55 ms of a cold start), so {@link #buildAhead} builds it on another thread
- * while the stage still scans its input and consults the ledger.
+ * while the stage starts: the ledger's claim (with its input scan) when there is one, else the first
+ * records read, keyed and looked up in the cache.
  */
 final class EndpointClient implements AutoCloseable {
 

@@ -73,7 +73,7 @@ public class InferStage extends ConfiguredStage<InferConfig> {
                 new Pricing(c.priceInputPer1k(), c.priceOutputPer1k()), c.inputField(),
                 c.promptTemplate().orElse(null), c.dedupe(), c.apiKey().orElse(null), guard, c.shutdownGrace(),
                 shared.variant().orElse(null));
-        // Built on a side thread while the runner scans the input and consults the ledger.
+        // Built on a side thread while the run starts (EndpointClient).
         CompletableFuture<EndpointClient> client = EndpointClient.buildAhead(vertx, settings);
         // The job key is asked for once the first requests are out (InferRun.markPartial), not before.
         return new SingleFileJob(io, answerConfig(settings, c),

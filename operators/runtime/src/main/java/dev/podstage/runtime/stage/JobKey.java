@@ -43,9 +43,4 @@ public final class JobKey {
     public String value() {
         return identity().key();
     }
-
-    /** True once the inputs have been scanned. */
-    public boolean known() {
-        return identity != null;
-    }
 }
