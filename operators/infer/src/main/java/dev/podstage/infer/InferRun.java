@@ -360,21 +360,24 @@ final class InferRun {
 
     /** Waits for one request or lookup to finish (one must be out), then pumps. */
     private void awaitOne() throws InterruptedException {
-        if (!marked && unsettled() > 0) {
-            markPartial(); // the first requests are out: the CPU would idle for a round trip anyway
+        if (unsettled() > 0) {
+            markPartial(); // early, while the first requests are out: the CPU would idle for a round trip anyway
         }
         handle(events.take());
         pump();
     }
 
     /**
-     * Writes the job key beside the partial output, working it out first if nobody has yet (the
+     * Writes the job key beside the partial output once, working it out first if nobody has yet (the
      * input's SHA-256 pass, about 25 ms for 10k records): not before the first requests, which it
-     * used to hold back. Before any answer is written: answers are handled on this thread, after it.
+     * used to hold back, but before any paid answer is written (settleRequest) and before a stopped
+     * run leaves its partial output (suspend).
      */
     private void markPartial() {
-        PartialOutput.mark(s.output(), ctx.jobKey());
-        marked = true;
+        if (!marked) {
+            PartialOutput.mark(s.output(), ctx.jobKey());
+            marked = true;
+        }
     }
 
     /**
@@ -445,6 +448,7 @@ final class InferRun {
     }
 
     private void settleRequest(Completion done) {
+        markPartial(); // usually done already, in the wait for the first answers
         settledRequests++;
         long latencyMs = done.latencyMs();
         latencies.add(latencyMs);
@@ -531,21 +535,18 @@ final class InferRun {
     private StageOutcome finish(long resumedRecords) {
         long done = recordsOut;
         records.flush();
-        if (!marked && (ctx.shutdown().requested() || fatal != null || budgetStop)) {
-            markPartial(); // the partial output stays for a rerun: it must say whose it is
-        }
         if (ctx.shutdown().requested()) {
-            out.suspend();
+            suspend();
             throw new StageException(ExitCode.TRANSIENT, "stopped by SIGTERM: " + done + " records answered and saved;"
                     + " a rerun resumes from there");
         }
         if (fatal != null) {
-            out.suspend();
+            suspend();
             throw StageException.transientFailure("every endpoint failed (" + describe(fatal) + "); " + done
                     + " records answered and saved, a rerun resumes from there", fatal);
         }
         if (budgetStop) {
-            out.suspend();
+            suspend();
             throw new StageException(ExitCode.BUDGET_EXCEEDED, "budget reached before crossing it: " + slots.describeBudget()
                     + "; " + done + " records answered and saved; rerun with a larger podstage.infer.max-cost-usd to resume");
         }
@@ -554,6 +555,12 @@ final class InferRun {
         PartialOutput.finished(s.output());
         return new StageOutcome(recordsIn, recordsOut, rejects.count(), 0, List.of(DataUri.toUri(s.output())),
                 metrics(resumedRecords), extra());
+    }
+
+    /** Leaves the partial output for a rerun, saying whose it is. */
+    private void suspend() {
+        markPartial();
+        out.suspend();
     }
 
     private ObjectNode metrics(long resumedRecords) {

@@ -95,10 +95,7 @@ public final class RedisResultCache implements ResultCache {
         synchronized (pendingWrites) {
             pendingWrites.add(write); // before subscribing: the answer may come back on another thread at once
         }
-        write.subscribe().with(r -> written(write), e -> {
-            lost(e);
-            written(write);
-        });
+        write.subscribe().with(answered -> written(write)); // failures were recovered above, after lost()
     }
 
     private void written(Uni<?> write) {
