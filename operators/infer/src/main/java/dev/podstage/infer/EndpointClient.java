@@ -44,12 +44,20 @@ final class EndpointClient implements AutoCloseable {
                 .toList(), this::failedOver);
     }
 
-    /** Starts building the client on a daemon thread; the run joins it when it needs it. */
+    /**
+     * Starts building the client on a daemon thread; the run joins it when it launches its first
+     * request. The builder also opens a connection to the first endpoint and encodes a request
+     * body once (Jackson's first write sets up its serializers), both otherwise in front of the
+     * first request.
+     */
     static CompletableFuture<EndpointClient> buildAhead(Vertx vertx, InferSettings settings) {
         CompletableFuture<EndpointClient> client = new CompletableFuture<>();
         Thread builder = new Thread(() -> {
             try {
-                client.complete(new EndpointClient(vertx, settings));
+                EndpointClient built = new EndpointClient(vertx, settings);
+                built.http.connectAhead(settings.wire().url(settings.endpoints().get(0)));
+                body(settings, List.of(""));
+                client.complete(built);
             } catch (Throwable t) {
                 client.completeExceptionally(t);
             }

@@ -93,7 +93,8 @@ final class InferRun {
     private OutputRecords records;
     private Rejects rejects;
     private ResultCache cache;
-    private EndpointClient client;
+    /** {@link #client()}: joined when the first request launches, so reading and keying need not wait for it. */
+    private volatile EndpointClient client;
     private RequestSlots slots;
     /** Requests whose completion the main thread has handled. */
     private long settledRequests;
@@ -124,7 +125,7 @@ final class InferRun {
         this.clientAhead = client;
         this.batchLimit = settings.wire().batchLimit(settings.batchSize());
         this.keys = KeyTemplate.of("infer", settings.wire()::cacheIdentity);
-        this.lookupChunk = batchLimit * settings.maxInFlight();
+        this.lookupChunk = batchLimit;
         var m = context.metrics();
         cacheHitCounter = m.counter("cache.hits", "namespace", "infer");
         cacheMissCounter = m.counter("cache.misses", "namespace", "infer");
@@ -144,10 +145,7 @@ final class InferRun {
         rejects = new Rejects(s.output());
         cache = ctx.cache("infer");
         ctx.progress().cost(previous.costUsd());
-        try (EndpointClient endpoints = clientAhead.join();
-                JsonLinesReader reader = new JsonLinesReader(s.input(), rejects)) {
-            client = endpoints;
-            client.meterInto(ctx.metrics().counter("infer.retries"), ctx.metrics().counter("infer.failovers"));
+        try (JsonLinesReader reader = new JsonLinesReader(s.input(), rejects)) {
             JsonRecord record;
             while (!stopping() && (record = reader.next()) != null) {
                 recordsIn++;
@@ -183,9 +181,33 @@ final class InferRun {
             recordsIn += rejects.count() - rejectedAfterReading; // lines the reader rejected were input too
             return finish(previous.records());
         } finally {
+            closeClient();
             cache.close();
             rejects.close();
         }
+    }
+
+    /**
+     * The endpoint client, waited for the first time a request launches (on the main thread: later
+     * launches come from answers). Until then the run reads, keys and looks up while it is built.
+     */
+    private EndpointClient client() {
+        EndpointClient built = client;
+        if (built == null) {
+            built = clientAhead.join();
+            built.meterInto(ctx.metrics().counter("infer.retries"), ctx.metrics().counter("infer.failovers"));
+            client = built;
+        }
+        return built;
+    }
+
+    /** Closes the client, built or still being built; a build that failed was never used, so nothing to close. */
+    private void closeClient() {
+        clientAhead.whenComplete((built, failure) -> {
+            if (built != null) {
+                built.close();
+            }
+        });
     }
 
     /** True when an earlier attempt already answered this record (one copy per occurrence of the id). */
@@ -253,9 +275,10 @@ final class InferRun {
     }
 
     /**
-     * Keys per MGET: one round of requests at first, so every in-flight slot fills at once (one
-     * batch first left the other slots waiting for a second lookup: 75 ms of a cold start), then
-     * doubling up to enough to keep every slot fed twice over (512 to 2048).
+     * Keys per MGET: one request's worth at first, so the first request leaves as soon as possible
+     * (the slot it starts finishes first and takes the run's last, odd request: its start is the
+     * run's critical path, the other slots have a round trip to follow it), then doubling up to
+     * enough to keep every slot fed twice over (512 to 2048).
      */
     private int lookupChunk() {
         return Math.min(lookupChunk, Math.max(512, Math.min(2048, 2 * batchLimit * s.maxInFlight())));
@@ -360,8 +383,8 @@ final class InferRun {
 
     /** Waits for one request or lookup to finish (one must be out), then pumps. */
     private void awaitOne() throws InterruptedException {
-        if (unsettled() > 0) {
-            markPartial(); // early, while the first requests are out: the CPU would idle for a round trip anyway
+        if (unsettled() >= s.maxInFlight()) {
+            markPartial(); // early, once every slot is busy: the CPU would idle for a round trip anyway
         }
         handle(events.take());
         pump();
@@ -369,9 +392,9 @@ final class InferRun {
 
     /**
      * Writes the job key beside the partial output once, working it out first if nobody has yet (the
-     * input's SHA-256 pass, about 25 ms for 10k records): not before the first requests, which it
-     * used to hold back, but before any paid answer is written (settleRequest) and before a stopped
-     * run leaves its partial output (suspend).
+     * input's SHA-256 pass, about 25 ms for 10k records): not before the first round of requests,
+     * which it would hold back, but before any paid answer is written (settleRequest) and before a
+     * stopped run leaves its partial output (suspend).
      */
     private void markPartial() {
         if (!marked) {
@@ -389,7 +412,7 @@ final class InferRun {
         List<Pending> batch = request.batch();
         batchSize.record(batch.size());
         long start = System.nanoTime();
-        client.send(s, request.prompts(), request.body()).subscribe().with(
+        client().send(s, request.prompts(), request.body()).subscribe().with(
                 answer -> {
                     events.add(new Answered(batch, request.estimate(), millisSince(start), answer.value(),
                             answer.endpoint()));
@@ -566,8 +589,8 @@ final class InferRun {
     private ObjectNode metrics(long resumedRecords) {
         ObjectNode m = StageOutcome.object();
         m.put("requests", slots.launched());
-        m.put("retries", client.retries());
-        m.put("failovers", client.failovers());
+        m.put("retries", client == null ? 0 : client.retries());
+        m.put("failovers", client == null ? 0 : client.failovers());
         m.put("cache_hits", cacheHits);
         m.put("cache_misses", cacheMisses);
         m.put("cache_available", cache.available());
