@@ -34,6 +34,9 @@ class InferBatchingIT extends InferTestBase {
         JsonNode xcom = run.xcom();
         assertThat(xcom.path("records_out").asLong()).isEqualTo(100);
         assertThat(xcom.path("metrics").path("requests").asLong()).isEqualTo(7);
+        // A clean run logs no error or warning, the connection opened ahead of the first request included.
+        assertThat(run.logs().lines().filter(line -> line.contains(" ERROR ") || line.contains(" WARN ")))
+                .as(run.logs()).isEmpty();
     }
 
     @Test

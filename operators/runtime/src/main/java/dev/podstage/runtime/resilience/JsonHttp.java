@@ -62,7 +62,7 @@ public final class JsonHttp implements AutoCloseable {
      * closes it). A failure is ignored here: the post opens its own connection, inside its guard.
      */
     public void connectAhead(String url) {
-        onContext(() -> client.request(options(url)).onSuccess(HttpClientRequest::reset));
+        onContext(() -> client.request(options(url)).onSuccess(JsonHttp::releaseUnsent));
     }
 
     /** POSTs {@code body}, JSON already encoded (by the caller's thread, not by the event loop that sends it). */
@@ -82,6 +82,16 @@ public final class JsonHttp implements AutoCloseable {
                         emitter.fail(t instanceof RemoteCallException ? t : RemoteCallException.transport(url, t));
                     }
                 })));
+    }
+
+    /**
+     * Resets a request that sent nothing, which returns its connection to the pool. The reset is
+     * reported to the request's exception handler: without one, Vert.x logs it as an error.
+     */
+    private static void releaseUnsent(HttpClientRequest request) {
+        request.exceptionHandler(expected -> {
+        });
+        request.reset();
     }
 
     /** Runs {@code action} on the client's context: at once when already there (an answer launching the next request). */
