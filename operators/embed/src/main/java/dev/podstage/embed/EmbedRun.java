@@ -126,10 +126,11 @@ final class EmbedRun {
             }
             recordsIn += rejects.count() - rejectedAfterReading; // lines the reader rejected were input too
             writer.flush();
+            StageOutcome outcome = outcome(start).requireNothingLost(); // else nothing is committed
             out.commit();
             committed = true;
             rejects.commit();
-            return outcome(start);
+            return outcome;
         } finally {
             if (!committed) {
                 out.abandon();

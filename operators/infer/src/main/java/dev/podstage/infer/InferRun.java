@@ -573,11 +573,18 @@ final class InferRun {
             throw new StageException(ExitCode.BUDGET_EXCEEDED, "budget reached before crossing it: " + slots.describeBudget()
                     + "; " + done + " records answered and saved; rerun with a larger podstage.infer.max-cost-usd to resume");
         }
+        StageOutcome outcome = new StageOutcome(recordsIn, recordsOut, rejects.count(), 0,
+                List.of(DataUri.toUri(s.output())), metrics(resumedRecords), extra());
+        try {
+            outcome.requireNothingLost();
+        } catch (StageException lost) {
+            suspend(); // what was answered stays, marked: the rerun asks only for the records lost
+            throw lost;
+        }
         out.commit();
         rejects.commit();
         PartialOutput.finished(s.output());
-        return new StageOutcome(recordsIn, recordsOut, rejects.count(), 0, List.of(DataUri.toUri(s.output())),
-                metrics(resumedRecords), extra());
+        return outcome;
     }
 
     /** Leaves the partial output for a rerun, saying whose it is. */

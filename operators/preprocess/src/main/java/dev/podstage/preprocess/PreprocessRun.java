@@ -75,11 +75,13 @@ final class PreprocessRun {
                 ctx.progress().done(1);
             }
             json.flush();
+            long recordsIn = documents - rejectedHere + rejects.count();
+            StageOutcome outcome = new StageOutcome(recordsIn, chunksOut, rejects.count(),
+                    emptyDocuments + duplicateIds + deduplicated, List.of(DataUri.toUri(s.output())), metrics(),
+                    extra(rejects)).requireNothingLost(); // else nothing is committed
             out.commit();
             rejects.commit();
-            long recordsIn = documents - rejectedHere + rejects.count();
-            return new StageOutcome(recordsIn, chunksOut, rejects.count(), emptyDocuments + duplicateIds + deduplicated,
-                    List.of(DataUri.toUri(s.output())), metrics(), extra(rejects));
+            return outcome;
         } catch (IOException | RuntimeException e) {
             out.abandon();
             throw e;

@@ -17,4 +17,17 @@ public record StageOutcome(long recordsIn, long recordsOut, long rejects, long d
     public static ObjectNode object() {
         return Json.MAPPER.createObjectNode();
     }
+
+    /**
+     * Fails (exit 1) when fewer records came out, were rejected or dropped than went in: a bug lost
+     * some. A stage asks this before it commits its outputs, so a run that lost records never
+     * leaves a short output under the real name; the runner asks again for every stage.
+     */
+    public StageOutcome requireNothingLost() {
+        if (recordsOut + rejects + dropped < recordsIn) {
+            throw new StageException(ExitCode.FAILURE, "records lost: " + recordsIn + " in, but only "
+                    + recordsOut + " out + " + rejects + " rejected + " + dropped + " dropped");
+        }
+        return this;
+    }
 }

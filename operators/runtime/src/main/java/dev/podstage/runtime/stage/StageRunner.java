@@ -93,7 +93,7 @@ public class StageRunner {
                 progress.start(shared.progressInterval());
                 boolean resumed = session != null && session.claim() instanceof Claim.Granted g && g.resumed();
                 StageOutcome outcome = job.run(new StageContext(key, shared, airflow, metrics, progress, shutdown, resumed, caches));
-                checkNothingLost(outcome);
+                outcome.requireNothingLost();
                 checkRejectRatio(outcome, shared.maxRejectRatio());
                 ObjectNode value = xcomValue(stage, key.identity(), outcome, start);
                 xcom.write(value);
@@ -159,13 +159,6 @@ public class StageRunner {
             LOG.infof("job %s is running in %s: waiting for it instead of duplicating the work", shortKey(identity),
                     busy.owner());
             Thread.sleep(Math.min(2_000, Math.max(100, shared.ledgerLease().toMillis() / 10)));
-        }
-    }
-
-    private static void checkNothingLost(StageOutcome outcome) {
-        if (outcome.recordsOut() + outcome.rejects() + outcome.dropped() < outcome.recordsIn()) {
-            throw new StageException(ExitCode.FAILURE, "records lost: " + outcome.recordsIn() + " in, but only "
-                    + outcome.recordsOut() + " out + " + outcome.rejects() + " rejected + " + outcome.dropped() + " dropped");
         }
     }
 
