@@ -405,8 +405,10 @@ final class InferRun {
 
     /**
      * Sends one request; runs on the main thread or on the event loop that just freed the slot.
-     * The completion goes to the main thread as an event before the slot is handed on, so an
-     * ended request is never unaccounted for.
+     * An answer hands its slot on first and then goes to the main thread as an event: waking the
+     * main thread first put its settling (and the wake-up itself) in front of the next request,
+     * about 10-17 ms of a cold 10k run over 16 alternating pairs. Until its event is handled the
+     * ended request still counts as unsettled, so none is ever unaccounted for.
      */
     private void launch(RequestSlots.Ready request) {
         List<Pending> batch = request.batch();
@@ -414,9 +416,12 @@ final class InferRun {
         long start = System.nanoTime();
         client().send(s, request.prompts(), request.body()).subscribe().with(
                 answer -> {
-                    events.add(new Answered(batch, request.estimate(), millisSince(start), answer.value(),
-                            answer.endpoint()));
-                    slots.ended(!ctx.shutdown().requested());
+                    long latencyMs = millisSince(start);
+                    try {
+                        slots.ended(!ctx.shutdown().requested());
+                    } finally {
+                        events.add(new Answered(batch, request.estimate(), latencyMs, answer.value(), answer.endpoint()));
+                    }
                 },
                 error -> {
                     events.add(new Failed(batch, request.estimate(), millisSince(start), error));
