@@ -75,7 +75,7 @@ public class InferStage extends ConfiguredStage<InferConfig> {
                 shared.variant().orElse(null));
         // Built on a side thread while the run starts (EndpointClient).
         CompletableFuture<EndpointClient> client = EndpointClient.buildAhead(vertx, settings);
-        // The job key is asked for once the first requests are out (InferRun.markPartial), not before.
+        // The job key is asked for once every request slot is busy (InferRun.markPartial), not before.
         return new SingleFileJob(io, answerConfig(settings, c),
                 context -> new InferRun(settings, context, client).execute(), true);
     }

@@ -69,10 +69,10 @@ public final class JsonHttp implements AutoCloseable {
     public Uni<JsonNode> post(String url, byte[] body, Duration timeout) {
         Buffer payload = Buffer.buffer(body);
         // The guard's timeout decides; this one frees the connection of a request nobody waits for.
-        long idleTimeoutMs = timeout.toMillis() + 1_000;
+        RequestOptions request = options(url).setIdleTimeout(timeout.toMillis() + 1_000);
         // Lazy, as a Uni should be: each subscription (each attempt of the guard) sends its own request.
-        return Uni.createFrom().emitter(emitter -> onContext(() -> client.request(options(url))
-                .compose(sent -> sent.idleTimeout(idleTimeoutMs).send(payload))
+        return Uni.createFrom().emitter(emitter -> onContext(() -> client.request(request)
+                .compose(sent -> sent.send(payload))
                 .compose(response -> response.body().map(bytes -> parse(url, response, bytes)))
                 .onComplete(done -> {
                     if (done.succeeded()) {

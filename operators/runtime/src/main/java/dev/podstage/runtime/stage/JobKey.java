@@ -10,7 +10,7 @@ import dev.podstage.runtime.ledger.JobIdentity;
  * A run's job identity, worked out once, when first asked: reading every input through SHA-256 is
  * the one pass over the data a stage makes before its work. The ledger asks at once (a claim comes
  * before any work); a job that {@linkplain StageJob#defersJobKey defers} it asks when its own work
- * leaves the CPU idle — infer, while its first requests are out. The answer is the same either way.
+ * leaves the CPU idle — infer, while its first round of requests is out. The answer is the same either way.
  * Asked from the run's main thread only.
  */
 public final class JobKey {
