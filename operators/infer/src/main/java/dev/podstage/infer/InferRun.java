@@ -448,9 +448,14 @@ final class InferRun {
         }
     }
 
+    /**
+     * Waits for the requests still out and for the cache lookups: a stopping run (budget, SIGTERM,
+     * a fatal failure) still saves the answers its lookups find, which cost nothing. Left out, they
+     * were lost to a race: a lookup that came back after the budget stopped the run went unread.
+     */
     private void awaitInFlight() throws InterruptedException {
         long graceDeadline = Long.MAX_VALUE;
-        while (unsettled() > 0) {
+        while (unsettled() > 0 || lookupsInFlight > 0) {
             if (ctx.shutdown().requested() && graceDeadline == Long.MAX_VALUE) {
                 graceDeadline = System.nanoTime() + s.shutdownGrace().toNanos();
             }
@@ -459,8 +464,8 @@ final class InferRun {
             if (event != null) {
                 handle(event);
             } else if (System.nanoTime() >= graceDeadline) {
-                LOG.warnf("abandoning %d in-flight requests after the %s shutdown grace; their records are asked again on rerun",
-                        unsettled(), s.shutdownGrace());
+                LOG.warnf("abandoning %d in-flight requests and %d cache lookups after the %s shutdown grace;"
+                        + " their records are asked again on rerun", unsettled(), lookupsInFlight, s.shutdownGrace());
                 return;
             }
         }
