@@ -68,7 +68,6 @@ public class StageRunner {
                 Progress progress = new Progress(stage.name())) {
             try {
                 LOG.infof("%s %s starting (%s)", stage.name(), stage.version(), airflow.describe());
-                caches.connectAhead(shared);
                 job.inputs().forEach(StageRunner::checkInput);
                 JobKey key = new JobKey(stage.name(), stage.version(), job.answerConfig(), job.inputs(), progress);
                 if (!job.defersJobKey()) {
