@@ -27,9 +27,6 @@ public final class RedisResultCache implements ResultCache {
 
     private static final Logger LOG = Logger.getLogger(RedisResultCache.class);
 
-    /** Read by {@link #connect}; nothing writes it. */
-    static final String CONNECT_KEY = "podstage:connect";
-
     private final ReactiveRedisDataSource redis;
     private final Duration ttl;
     private final Duration timeout;
@@ -50,34 +47,19 @@ public final class RedisResultCache implements ResultCache {
         if (keys.isEmpty() || !available.get()) {
             return Uni.createFrom().item(Map.of());
         }
-        return mget(redis, keys, timeout).onFailure().recoverWithItem(e -> {
-            lost(e);
-            return Map.of();
-        });
-    }
-
-    /**
-     * Connects with an MGET of one key nobody writes, the way {@link #lookup} asks: the run's first
-     * lookup then finds the connection open and this path run once (measured in a cold JVM: after a
-     * PING had opened the connection, the first lookup still took 7-9 ms). A failure is the
-     * caller's to ignore: the first real lookup meets it again and reports it.
-     */
-    static Uni<Map<String, String>> connect(ReactiveRedisDataSource redis, Duration timeout) {
-        return mget(redis, List.of(CONNECT_KEY), timeout);
-    }
-
-    /**
-     * A plain MGET on the client, not the data source's typed mget: no codec per key and value,
-     * no ordered map of every key (misses included) copied into the map of hits.
-     */
-    private static Uni<Map<String, String>> mget(ReactiveRedisDataSource redis, List<String> keys, Duration timeout) {
+        // A plain MGET on the client, not the data source's typed mget: no codec per key and value,
+        // no ordered map of every key (misses included) copied into the map of hits.
         Request mget = Request.cmd(Command.MGET);
         for (String key : keys) {
             mget.arg(key);
         }
         return redis.getRedis().send(mget)
                 .ifNoItem().after(timeout).fail()
-                .map(values -> found(keys, values));
+                .map(values -> found(keys, values))
+                .onFailure().recoverWithItem(e -> {
+                    lost(e);
+                    return Map.of();
+                });
     }
 
     /** The values MGET found, by key; a nil is a miss. */
