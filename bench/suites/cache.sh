@@ -15,7 +15,7 @@ bench_cache() {
   note_load
   [ -f "$input" ] || "$PY" "$BENCH_DIR/python/gen_records.py" --count "$n" --output "$input"
   start_sim --latency-ms "$INFER_LATENCY_MS" --jitter-ms 0 --max-concurrency 0
-  tuned="$PODSTAGE_JVM_FLAGS $(train_archive)"
+  tuned="$INFER_JVM_FLAGS $(train_archive)"
   figure records "$n"
 
   flush_redis; sim_reset

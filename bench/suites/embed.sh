@@ -58,7 +58,7 @@ embed_java() {
   # shellcheck disable=SC2086 # the flags are words
   env -u PODSTAGE_DB_URL -u PODSTAGE_DB_PASSWORD -u PODSTAGE_REDIS_URL ${redis:+PODSTAGE_REDIS_URL=$redis} \
     PODSTAGE_XCOM_PATH="$dir/return.json" PODSTAGE_METRICS_ENABLED=false \
-    java $PODSTAGE_JVM_FLAGS -jar "$EMBED_JAR" --input "$input" --output "$dir/out.jsonl" \
+    java $PODSTAGE_JVM_FLAGS $(stage_pod_ram_flag embed) -jar "$EMBED_JAR" --input "$input" --output "$dir/out.jsonl" \
     --batch-size "$EMBED_BATCH" --progress-interval 0 --work-dir "$WORK/embed-work" "$@" \
     >"$dir/log" 2>&1 || { tail -40 "$dir/log" >&2; die "$prefix: the embed stage failed"; }
   t1=$(now_ns)

@@ -7,6 +7,9 @@
 PREPROCESS_DOCS=${PODSTAGE_BENCH_PREPROCESS_DOCS:-20000}
 PREPROCESS_CHUNK_TOKENS=256
 PREPROCESS_OVERLAP=32
+# The stages' JVMs as in their pods: the image's flags, the heap sized from the pod's memory limit.
+PREPROCESS_JVM_FLAGS="$PODSTAGE_JVM_FLAGS $(stage_pod_ram_flag preprocess)"
+INGEST_JVM_FLAGS="$PODSTAGE_JVM_FLAGS $(stage_pod_ram_flag ingest)"
 PREPROCESS_SHARDS=8
 
 stage_jar() { echo "$REPO/operators/$1/target/quarkus-app/quarkus-run.jar"; }
@@ -102,7 +105,7 @@ PYEOF
 preprocess_archive() {
   local jar archive=$WORK/preprocess-archive/preprocess.jsa train=$WORK/documents-train-1000.jsonl stamp
   jar=$(stage_jar preprocess)
-  stamp="$(sha256sum "$jar" "$(dirname "$jar")"/lib/main/*.jar | sha256sum | cut -c1-16) $(java -version 2>&1 | head -1)"
+  stamp="$(sha256sum "$jar" "$(dirname "$jar")"/lib/main/*.jar | sha256sum | cut -c1-16) $(java -version 2>&1 | head -1) $PREPROCESS_JVM_FLAGS"
   if [ -f "$archive" ] && [ "$(cat "$archive.stamp" 2>/dev/null)" = "$stamp" ]; then
     stage_jvm_archive_flags use "$archive"
     return 0
@@ -111,7 +114,7 @@ preprocess_archive() {
   [ -f "$train" ] || "$PY" "$BENCH_DIR/python/gen_documents.py" --count 1000 --seed 7 --output "$train"
   log "training run for the preprocess class archive (not measured)"
   # shellcheck disable=SC2086 # the flags are words
-  run_java_stage train preprocess $PODSTAGE_JVM_FLAGS "$(stage_jvm_archive_flags train "$archive")" -- \
+  run_java_stage train preprocess $PREPROCESS_JVM_FLAGS "$(stage_jvm_archive_flags train "$archive")" -- \
     --input "$train" --output "$WORK/runs/preprocess-train/out.jsonl" --strip html,markdown >/dev/null
   [ -f "$archive" ] || die "the training run wrote no class archive $archive"
   echo "$stamp" >"$archive.stamp"
@@ -126,7 +129,7 @@ bench_preprocess() {
   note_load
   command -v taskset >/dev/null 2>&1 || log "warning: no taskset: runs are not pinned to one core"
   [ -f "$input" ] || "$PY" "$BENCH_DIR/python/gen_documents.py" --count "$PREPROCESS_DOCS" --output "$input"
-  tuned="$PODSTAGE_JVM_FLAGS $(preprocess_archive)"
+  tuned="$PREPROCESS_JVM_FLAGS $(preprocess_archive)"
 
   figure documents "$PREPROCESS_DOCS"
   figure corpus_mb "$(calc "$(stat -c %s "$input") / 1048576" 1)"
@@ -149,7 +152,7 @@ bench_preprocess() {
 
   # (d) ingest on one core, image flags: the same corpus (JSON Lines) into shards.
   # shellcheck disable=SC2086
-  wall=$(run_java_stage ingest ingest $PODSTAGE_JVM_FLAGS -- --input "$input" \
+  wall=$(run_java_stage ingest ingest $INGEST_JVM_FLAGS -- --input "$input" \
     --output "$WORK/runs/preprocess-ingest/shards" --shards "$PREPROCESS_SHARDS")
   [ "$(json_field "$WORK/runs/preprocess-ingest/return.json" records_out)" = "$PREPROCESS_DOCS" ] \
     || die "ingest: records_out is not $PREPROCESS_DOCS"

@@ -50,10 +50,10 @@ floor_flags() {
   local archive=$WORK/startup/floor-$name.aot # a second local: words are expanded before local assigns
   shift
   # shellcheck disable=SC2086 # the flags are words
-  java $PODSTAGE_JVM_FLAGS "$(stage_jvm_archive_flags train "$archive")" "$@" >/dev/null 2>&1 \
+  java $INFER_JVM_FLAGS "$(stage_jvm_archive_flags train "$archive")" "$@" >/dev/null 2>&1 \
     || die "the training run of floor $name failed"
   [ -f "$archive" ] || die "floor $name: no class archive written"
-  echo "$PODSTAGE_JVM_FLAGS $(stage_jvm_archive_flags use "$archive")"
+  echo "$INFER_JVM_FLAGS $(stage_jvm_archive_flags use "$archive")"
 }
 
 measure_floors() {
@@ -100,7 +100,7 @@ bench_startup() {
   ensure_venv
   start_services
   start_sim --latency-ms 5
-  tuned="$PODSTAGE_JVM_FLAGS $(train_archive)"
+  tuned="$INFER_JVM_FLAGS $(train_archive)"
 
   figure runs "$STARTUP_RUNS"
   plain=$(median_ms noop_host)

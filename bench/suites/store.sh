@@ -7,6 +7,8 @@ STORE_ROWS=${PODSTAGE_BENCH_STORE_ROWS:-20000}
 STORE_BATCH=500
 STORE_DIM=384
 STORE_JAR=$REPO/operators/store/target/quarkus-app/quarkus-run.jar
+# The store stage's JVM as in its pod: the image's flags, the heap sized from the pod's memory limit.
+STORE_JVM_FLAGS="$PODSTAGE_JVM_FLAGS $(stage_pod_ram_flag store)"
 STORE_DB_PASSWORD=${PODSTAGE_TEST_DB_PASSWORD:-podstage}
 STORE_PG_PORT=${PODSTAGE_TEST_PG_PORT:-5432}
 # The baseline needs psycopg in the bench venv (bench/requirements.txt); PODSTAGE_BENCH_STORE_PY may name
@@ -99,7 +101,7 @@ bench_store() {
   figure rows "$STORE_ROWS"
   figure dimension "$STORE_DIM"
   figure batch_size "$STORE_BATCH"
-  figure java_flags "\"$PODSTAGE_JVM_FLAGS\""
+  figure java_flags "\"$STORE_JVM_FLAGS\""
 
   # (a) Python, the tutorial's way: first insert into empty tables, the same rows again, then changed vectors.
   store_fresh_schema "$py_schema"
@@ -110,12 +112,12 @@ bench_store() {
   # (b) The store stage started as its image starts it: the same three runs.
   store_fresh_schema "$java_schema"
   # shellcheck disable=SC2086 # the flags are words
-  java_store java_first "$java_schema" "$first" $PODSTAGE_JVM_FLAGS
+  java_store java_first "$java_schema" "$first" $STORE_JVM_FLAGS
   # shellcheck disable=SC2086
-  java_store java_again "$java_schema" "$first" $PODSTAGE_JVM_FLAGS
+  java_store java_again "$java_schema" "$first" $STORE_JVM_FLAGS
   [ "$(rate java_again_unchanged)" = "$STORE_ROWS" ] || die "java_again: not every row was found unchanged"
   # shellcheck disable=SC2086
-  java_store java_changed "$java_schema" "$changed" $PODSTAGE_JVM_FLAGS
+  java_store java_changed "$java_schema" "$changed" $STORE_JVM_FLAGS
   [ "$(rate java_changed_updated)" = "$STORE_ROWS" ] || die "java_changed: not every row was updated"
 
   # (c) The first insert with the JVM's default JIT (C2 too): parsing 92 MB of JSON is CPU work.

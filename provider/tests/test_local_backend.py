@@ -72,7 +72,13 @@ def test_success_returns_the_xcom_with_the_pods_arguments_and_environment(fake_l
         "--output",
         str(fake_local / "data/chunks/in.jsonl"),
     ]
-    assert value["jvm_flags"] == ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+    assert value["jvm_flags"] == [
+        "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC",
+        "-XX:InitialRAMPercentage=50",
+        "-XX:MaxRAMPercentage=70",
+        f"-XX:MaxRAM={768 * 1024 * 1024}",  # the preprocess pod's memory limit: the heap is sized as in the pod
+    ]
     got = value["env"]
     assert got["AIRFLOW_CTX_DAG_ID"] == "local_test"
     assert got["AIRFLOW_CTX_TASK_ID"] == "preprocess"

@@ -52,6 +52,7 @@ def test_command_is_read_only_host_network_with_xcom_and_data_mounts(tmp_path: P
     cmd, env = runner(tmp_path).command(inv, ws)
     assert cmd[:4] == ["podman", "run", "--rm", "--read-only"]
     assert cmd[cmd.index("--network") + 1] == "host"
+    assert cmd[cmd.index("--memory") + 1] == str(768 * 1024 * 1024)  # the infer pod's limit: the JVM's heap follows it
     mounts = [cmd[i + 1] for i, a in enumerate(cmd) if a == "-v"]
     data = str(tmp_path / "data")
     assert f"{tmp_path / 'xcom'}:/airflow/xcom" in mounts

@@ -46,8 +46,9 @@ SERVICE_ENV = (
     "PODSTAGE_PROGRESS_INTERVAL",
 )
 
-#: The short-task JVM flags the stage images start with (scripts/stage-jvm.sh): C1 only, serial GC.
-DEFAULT_JVM_FLAGS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+#: The short-task JVM flags the stage images start with (scripts/stage-jvm.sh): C1 only, serial GC,
+#: the heap a share of the memory limit (the local backend adds the pod's limit as -XX:MaxRAM).
+DEFAULT_JVM_FLAGS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:InitialRAMPercentage=50 -XX:MaxRAMPercentage=70"
 
 
 class SettingsError(ValueError):

@@ -8,7 +8,29 @@ limits leave room for a burst (JIT at start, a large batch) without letting one 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_QUANTITY = re.compile(r"^([0-9]+)(Ki|Mi|Gi|Ti|k|M|G|T)?$")
+_UNITS = {
+    None: 1,
+    "Ki": 1 << 10,
+    "Mi": 1 << 20,
+    "Gi": 1 << 30,
+    "Ti": 1 << 40,
+    "k": 10**3,
+    "M": 10**6,
+    "G": 10**9,
+    "T": 10**12,
+}
+
+
+def memory_bytes(quantity: str) -> int:
+    """A Kubernetes memory quantity (``768Mi``, ``3Gi``, ``1G``, ``512``) in bytes."""
+    match = _QUANTITY.match(quantity.strip())
+    if match is None:
+        raise ValueError(f"not a memory quantity: {quantity!r} (expected e.g. 768Mi, 3Gi, 1G)")
+    return int(match.group(1)) * _UNITS[match.group(2)]
 
 
 @dataclass(frozen=True)
@@ -20,6 +42,10 @@ class StageSpec:
     memory_limit: str
     #: emptyDir size for /tmp (embed unpacks native libraries there).
     tmp_size: str = "256Mi"
+
+    def memory_limit_bytes(self) -> int:
+        """The pod's memory limit: what a local run gives the stage too (the JVM sizes its heap from it)."""
+        return memory_bytes(self.memory_limit)
 
     def resources(self) -> dict[str, dict[str, str]]:
         return {

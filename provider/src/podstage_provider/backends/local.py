@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from podstage_provider.backends.base import Invocation, StageRunner, Workspace
 from podstage_provider.settings import SettingsError
+from podstage_provider.stages import STAGES
 
 
 class LocalProcessRunner(StageRunner):
@@ -12,7 +13,8 @@ class LocalProcessRunner(StageRunner):
     The process gets the worker's basic environment (PATH, HOME, JAVA_HOME, ...), the pod's
     environment and the values the pod would read from Secrets, plus ``PODSTAGE_XCOM_PATH`` and
     ``PODSTAGE_TERMINATION_LOG_PATH`` pointing into a scratch directory (a pod uses
-    /airflow/xcom/return.json and /dev/termination-log).
+    /airflow/xcom/return.json and /dev/termination-log). The JVM gets the pod's memory limit as
+    ``-XX:MaxRAM`` (unless the flags set one), so it sizes its heap as in the pod, not from the host's RAM.
     """
 
     name = "local"
@@ -32,5 +34,12 @@ class LocalProcessRunner(StageRunner):
         env.update(invocation.secret_env)
         env["PODSTAGE_XCOM_PATH"] = str(workspace.xcom_file)
         env["PODSTAGE_TERMINATION_LOG_PATH"] = str(workspace.termination_log)
-        cmd = [self.settings.java, *self.settings.jvm_flags, "-jar", str(jar), *invocation.arguments]
+        cmd = [self.settings.java, *self.jvm_flags(invocation.stage), "-jar", str(jar), *invocation.arguments]
         return cmd, env
+
+    def jvm_flags(self, stage: str) -> list[str]:
+        flags = list(self.settings.jvm_flags)
+        spec = STAGES.get(stage)
+        if spec is not None and not any(f.startswith("-XX:MaxRAM=") for f in flags):
+            flags.append(f"-XX:MaxRAM={spec.memory_limit_bytes()}")
+        return flags

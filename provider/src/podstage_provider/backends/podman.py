@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from podstage_provider.backends.base import Invocation, StageRunner, Workspace, make_writable_dir
+from podstage_provider.stages import STAGES
 
 #: The containers.conf scripts/podman-env.sh writes: podman on these machines needs runc with the
 #: cgroupfs manager and explicit ulimits (crun fails on hybrid cgroups). Keep the two identical
@@ -51,7 +52,8 @@ class PodmanRunner(StageRunner):
       /dev/termination-log, where the stage writes them in a pod;
     * the data directory is mounted read-write at the same absolute path, so every file URI is the
       same as on the local backend; inputs outside it are mounted read-only at their own paths;
-    * the root filesystem is read-only; podman gives /tmp a tmpfs, like the pod's emptyDir.
+    * the root filesystem is read-only; podman gives /tmp a tmpfs, like the pod's emptyDir;
+    * the container gets the pod's memory limit, which the JVM sizes its heap from.
     """
 
     name = "podman"
@@ -85,6 +87,11 @@ class PodmanRunner(StageRunner):
                 mounts.append(extra if ":" in extra else f"{extra}:{extra}:ro")
         return mounts
 
+    @staticmethod
+    def memory_limit(stage: str) -> list[str]:
+        spec = STAGES.get(stage)
+        return [] if spec is None else ["--memory", str(spec.memory_limit_bytes())]
+
     def command(self, invocation: Invocation, workspace: Workspace) -> tuple[list[str], dict[str, str]]:
         host_env = dict(self.settings.host_env)
         host_env["CONTAINERS_CONF"] = containers_conf({**os.environ, **host_env})
@@ -100,6 +107,7 @@ class PodmanRunner(StageRunner):
             "never",
             "--stop-timeout",
             "30",
+            *self.memory_limit(invocation.stage),
             "-v",
             f"{workspace.xcom_dir}:/airflow/xcom",
             "-v",

@@ -49,7 +49,8 @@ class ImageHygieneIT {
         config.path("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
         assertThat(entrypoint).first().isEqualTo("java");
         assertThat(entrypoint).anyMatch(a -> a.startsWith("-XX:AOTCache=/deployments/") || a.startsWith("-XX:SharedArchiveFile=/deployments/"))
-                .contains("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+                .contains("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                .contains("-XX:InitialRAMPercentage=50", "-XX:MaxRAMPercentage=70");
         for (JsonNode env : config.path("Env")) {
             assertThat(env.asText()).doesNotContainIgnoringCase("PASSWORD").doesNotContainIgnoringCase("API_KEY");
         }
@@ -71,6 +72,29 @@ class ImageHygieneIT {
         long archived = ownClasses.stream().filter(l -> l.contains("source: shared objects file")).count();
         assertThat((double) archived / ownClasses.size()).as("share of the stage's classes from the archive: %s",
                 ownClasses.stream().filter(l -> !l.contains("shared objects file")).toList()).isGreaterThan(0.9);
+    }
+
+    /**
+     * The heap follows the pod's memory limit: half of it at start, 70 % at most. The JVM's own
+     * defaults gave a 768Mi pod a 12 MB heap (a young generation of 4 MB: hundreds of collections).
+     */
+    @ParameterizedTest
+    @MethodSource("stages")
+    void sizesItsHeapFromThePodsMemoryLimit(String stage) {
+        Podman.Result run = Podman.run("run", "--rm", "--read-only", "--memory", "768m", "-e",
+                "JAVA_TOOL_OPTIONS=-Xlog:gc+init", StageImage.reference(stage), "--version");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).contains("Memory: 768M");
+        assertThat(run.stdout() + run.stderr()).as("the class archive maps under the limit").doesNotContain("[error]");
+        assertThat(megabytes(run.stdout(), "Heap Initial Capacity")).isEqualTo(384);
+        assertThat(megabytes(run.stdout(), "Heap Max Capacity")).isBetween(530L, 538L); // 70 %, aligned down
+    }
+
+    /** A size the JVM's gc+init log gives as {@code <label>: 384M} (or in G), in MB. */
+    private static long megabytes(String log, String label) {
+        var matcher = Pattern.compile(Pattern.quote(label) + ": (\\d+)([MG])").matcher(log);
+        assertThat(matcher.find()).as("%s in %s", label, log).isTrue();
+        return Long.parseLong(matcher.group(1)) * (matcher.group(2).equals("G") ? 1024 : 1);
     }
 
     @ParameterizedTest
