@@ -105,7 +105,7 @@ class EmbedContractIT extends EmbedTestBase {
     }
 
     @Test
-    void tooManyRejectsFailWithExitCode3AndNoOutput() throws Exception {
+    void tooManyRejectsFailWithExitCode3AndKeepWhatWasAccepted() throws Exception {
         Files.write(input(), List.of("{\"id\":\"a\",\"text\":\"fine " + tag + "\"}", "garbage", "{\"id\":\"b\"}"));
 
         StageProcess.Result run = embed().run();
@@ -113,6 +113,7 @@ class EmbedContractIT extends EmbedTestBase {
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
         assertThat(run.logs()).contains("podstage.max-reject-ratio");
         assertThat(JsonLines.read(dir.resolve("out.jsonl.rejects.jsonl"))).hasSize(2);
+        assertThat(JsonLines.ids(output())).as("what was accepted is kept").containsExactly("a");
     }
 
     @Test

@@ -1,8 +1,11 @@
 package dev.podstage.runtime.metrics;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+
+import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
@@ -29,18 +32,33 @@ import dev.podstage.runtime.stage.AirflowContext;
 public final class StageMetrics implements AutoCloseable {
 
     public static final String PREFIX = "podstage.";
+    private static final Logger LOG = Logger.getLogger(StageMetrics.class);
+
+    /** Lines go out at least this often, so a long task's metrics do not wait for its end. */
+    private static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
 
     private final CompositeMeterRegistry registry;
     private final List<MeterRegistry> exporters;
+    private final List<StatsdUdpSink> sinks;
 
-    private StageMetrics(CompositeMeterRegistry registry, List<MeterRegistry> exporters) {
+    private StageMetrics(CompositeMeterRegistry registry, List<MeterRegistry> exporters, List<StatsdUdpSink> sinks) {
         this.registry = registry;
         this.exporters = exporters;
+        this.sinks = sinks;
     }
 
     public static StageMetrics create(SharedConfig config, AirflowContext airflow, String stage) {
         CompositeMeterRegistry composite = new CompositeMeterRegistry();
-        List<MeterRegistry> exporters = config.metricsEnabled() ? List.of(statsd(config)) : List.of();
+        List<MeterRegistry> exporters = new ArrayList<>();
+        List<StatsdUdpSink> sinks = new ArrayList<>();
+        if (config.metricsEnabled()) {
+            StatsdConfig statsdConfig = statsdConfig(config);
+            StatsdUdpSink sink = sink(statsdConfig);
+            if (sink != null) {
+                sinks.add(sink);
+                exporters.add(statsd(statsdConfig, sink));
+            }
+        }
         exporters.forEach(composite::add);
         composite.config()
                 .meterFilter(MeterFilter.commonTags(commonTags(airflow, stage, config)))
@@ -50,7 +68,7 @@ public final class StageMetrics implements AutoCloseable {
                         return id.getName().startsWith(PREFIX) ? id : id.withName(PREFIX + id.getName());
                     }
                 });
-        return new StageMetrics(composite, exporters);
+        return new StageMetrics(composite, exporters, sinks);
     }
 
     static List<Tag> commonTags(AirflowContext airflow, String stage, SharedConfig config) {
@@ -62,9 +80,9 @@ public final class StageMetrics implements AutoCloseable {
         return tags;
     }
 
-    private static StatsdMeterRegistry statsd(SharedConfig config) {
+    private static StatsdConfig statsdConfig(SharedConfig config) {
         StatsdFlavor flavor = StatsdFlavor.valueOf(config.statsdFlavor().name());
-        StatsdConfig statsdConfig = new StatsdConfig() {
+        return new StatsdConfig() {
             @Override
             public String get(String key) {
                 return null;
@@ -90,7 +108,22 @@ public final class StageMetrics implements AutoCloseable {
                 return Duration.ofSeconds(5);
             }
         };
-        StatsdMeterRegistry registry = new StatsdMeterRegistry(statsdConfig, Clock.SYSTEM);
+    }
+
+    /** The UDP sink, or none (metrics off for this run, said once) when not even a socket can be had. */
+    private static StatsdUdpSink sink(StatsdConfig config) {
+        try {
+            return new StatsdUdpSink(config.host(), config.port(), config.maxPacketLength(), FLUSH_INTERVAL);
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("no StatsD metrics for this run: cannot open a UDP socket to %s:%d (%s)", config.host(),
+                    config.port(), e);
+            return null;
+        }
+    }
+
+    /** Lines go through {@code sink}, handed over as they are recorded: see {@link StatsdUdpSink} why. */
+    private static StatsdMeterRegistry statsd(StatsdConfig statsdConfig, StatsdUdpSink sink) {
+        StatsdMeterRegistry registry = StatsdMeterRegistry.builder(statsdConfig).clock(Clock.SYSTEM).lineSink(sink).build();
         // Etsy/Telegraf would otherwise camelCase names (podstageStageDuration); keep DESIGN.md's dotted names.
         registry.config().namingConvention(NamingConvention.dot);
         return registry;
@@ -112,10 +145,11 @@ public final class StageMetrics implements AutoCloseable {
         return DistributionSummary.builder(name).tags(tags).register(registry);
     }
 
-    /** Flushes buffered lines and closes the socket. */
+    /** Publishes the polled meters, sends the buffered lines and closes the socket. */
     @Override
     public void close() {
         registry.close();
         exporters.forEach(MeterRegistry::close);
+        sinks.forEach(StatsdUdpSink::close);
     }
 }
