@@ -39,7 +39,6 @@ class LocalProcessRunner(StageRunner):
 
     def jvm_flags(self, stage: str) -> list[str]:
         flags = list(self.settings.jvm_flags)
-        spec = STAGES.get(stage)
-        if spec is not None and not any(f.startswith("-XX:MaxRAM=") for f in flags):
-            flags.append(f"-XX:MaxRAM={spec.memory_limit_bytes()}")
+        if not any(f.startswith("-XX:MaxRAM=") for f in flags):
+            flags.append(f"-XX:MaxRAM={STAGES[stage].memory_limit_bytes()}")
         return flags

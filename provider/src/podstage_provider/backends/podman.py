@@ -87,11 +87,6 @@ class PodmanRunner(StageRunner):
                 mounts.append(extra if ":" in extra else f"{extra}:{extra}:ro")
         return mounts
 
-    @staticmethod
-    def memory_limit(stage: str) -> list[str]:
-        spec = STAGES.get(stage)
-        return [] if spec is None else ["--memory", str(spec.memory_limit_bytes())]
-
     def command(self, invocation: Invocation, workspace: Workspace) -> tuple[list[str], dict[str, str]]:
         host_env = dict(self.settings.host_env)
         host_env["CONTAINERS_CONF"] = containers_conf({**os.environ, **host_env})
@@ -107,7 +102,8 @@ class PodmanRunner(StageRunner):
             "never",
             "--stop-timeout",
             "30",
-            *self.memory_limit(invocation.stage),
+            "--memory",
+            str(STAGES[invocation.stage].memory_limit_bytes()),
             "-v",
             f"{workspace.xcom_dir}:/airflow/xcom",
             "-v",

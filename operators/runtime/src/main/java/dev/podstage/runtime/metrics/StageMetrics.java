@@ -38,28 +38,24 @@ public final class StageMetrics implements AutoCloseable {
     private static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
 
     private final CompositeMeterRegistry registry;
-    private final List<MeterRegistry> exporters;
-    private final List<StatsdUdpSink> sinks;
+    /** The StatsD registry and the sink its lines go through; both null when metrics are off. */
+    private final StatsdMeterRegistry statsd;
+    private final StatsdUdpSink sink;
 
-    private StageMetrics(CompositeMeterRegistry registry, List<MeterRegistry> exporters, List<StatsdUdpSink> sinks) {
+    private StageMetrics(CompositeMeterRegistry registry, StatsdMeterRegistry statsd, StatsdUdpSink sink) {
         this.registry = registry;
-        this.exporters = exporters;
-        this.sinks = sinks;
+        this.statsd = statsd;
+        this.sink = sink;
     }
 
     public static StageMetrics create(SharedConfig config, AirflowContext airflow, String stage) {
         CompositeMeterRegistry composite = new CompositeMeterRegistry();
-        List<MeterRegistry> exporters = new ArrayList<>();
-        List<StatsdUdpSink> sinks = new ArrayList<>();
-        if (config.metricsEnabled()) {
-            StatsdConfig statsdConfig = statsdConfig(config);
-            StatsdUdpSink sink = sink(statsdConfig);
-            if (sink != null) {
-                sinks.add(sink);
-                exporters.add(statsd(statsdConfig, sink));
-            }
+        StatsdConfig statsdConfig = statsdConfig(config);
+        StatsdUdpSink sink = config.metricsEnabled() ? sink(statsdConfig) : null;
+        StatsdMeterRegistry statsd = sink == null ? null : statsd(statsdConfig, sink);
+        if (statsd != null) {
+            composite.add(statsd);
         }
-        exporters.forEach(composite::add);
         composite.config()
                 .meterFilter(MeterFilter.commonTags(commonTags(airflow, stage, config)))
                 .meterFilter(new MeterFilter() {
@@ -68,7 +64,7 @@ public final class StageMetrics implements AutoCloseable {
                         return id.getName().startsWith(PREFIX) ? id : id.withName(PREFIX + id.getName());
                     }
                 });
-        return new StageMetrics(composite, exporters, sinks);
+        return new StageMetrics(composite, statsd, sink);
     }
 
     static List<Tag> commonTags(AirflowContext airflow, String stage, SharedConfig config) {
@@ -149,7 +145,9 @@ public final class StageMetrics implements AutoCloseable {
     @Override
     public void close() {
         registry.close();
-        exporters.forEach(MeterRegistry::close);
-        sinks.forEach(StatsdUdpSink::close);
+        if (statsd != null) {
+            statsd.close();
+            sink.close();
+        }
     }
 }

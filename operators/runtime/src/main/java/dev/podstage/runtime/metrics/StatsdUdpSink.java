@@ -52,7 +52,7 @@ final class StatsdUdpSink implements Consumer<String>, AutoCloseable {
             send();
         }
         if (bytes.length > packet.capacity()) {
-            sendAlone(bytes); // longer than a packet: alone, and the agent may truncate it
+            transmit(ByteBuffer.wrap(bytes)); // longer than a packet: alone, and the agent may truncate it
             return;
         }
         if (packet.position() > 0) {
@@ -101,10 +101,6 @@ final class StatsdUdpSink implements Consumer<String>, AutoCloseable {
         packet.flip();
         transmit(packet);
         packet.clear();
-    }
-
-    private void sendAlone(byte[] line) {
-        transmit(ByteBuffer.wrap(line));
     }
 
     private void transmit(ByteBuffer datagram) {
