@@ -75,7 +75,7 @@ TRAINING_SCHEMA=podstage_image_training
 
 training_schema() { # recreates the schema; prints PODSTAGE_DB_URL for it
   eval "$("$REPO/scripts/services.sh" env)"
-  PGPASSWORD=$PODSTAGE_TEST_DB_PASSWORD psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -U "$PODSTAGE_TEST_DB_USER" podstage \
+  PGPASSWORD=$PODSTAGE_TEST_DB_PASSWORD "$PODSTAGE_PG_BIN/psql" -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -U "$PODSTAGE_TEST_DB_USER" podstage \
     -c "SET client_min_messages TO warning" -c "DROP SCHEMA IF EXISTS $TRAINING_SCHEMA CASCADE" -c "CREATE SCHEMA $TRAINING_SCHEMA" >&2
   echo "$PODSTAGE_TEST_DB_URL?search_path=$TRAINING_SCHEMA"
 }

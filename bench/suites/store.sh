@@ -15,8 +15,8 @@ STORE_PG_PORT=${PODSTAGE_TEST_PG_PORT:-5432}
 # another interpreter that has it.
 STORE_PY=${PODSTAGE_BENCH_STORE_PY:-$PY}
 
-store_psql() { # store_psql SQL: runs SQL as the test role, prints unaligned results
-  PGPASSWORD=$STORE_DB_PASSWORD psql -q -X -A -t -h 127.0.0.1 -p "$STORE_PG_PORT" -U podstage -d podstage \
+store_psql() { # store_psql SQL: runs SQL as the test role with the server's own psql, prints unaligned results
+  PGPASSWORD=$STORE_DB_PASSWORD "$PODSTAGE_PG_BIN/psql" -q -X -A -t -h 127.0.0.1 -p "$STORE_PG_PORT" -U podstage -d podstage \
     -v ON_ERROR_STOP=1 -c "$1"
 }
 

@@ -54,7 +54,8 @@ DAG_STAGES = {
 
 
 def services_env() -> dict[str, str]:
-    """PODSTAGE_TEST_* from scripts/services.sh env (the services must be running: scripts/services.sh start)."""
+    """PODSTAGE_TEST_* and PODSTAGE_PG_BIN (the server's own client tools) from scripts/services.sh env (the
+    services must be running: scripts/services.sh start)."""
     out = subprocess.run(
         [str(REPO / "scripts" / "services.sh"), "env"],
         check=True,
@@ -83,6 +84,7 @@ class AirflowHome:
     backend: str
     home: Path
     env: dict[str, str]
+    pg_bin: Path
     runs: list[str] = field(default_factory=list)
 
     @property
@@ -139,7 +141,7 @@ class AirflowHome:
         env = {**os.environ, "PGPASSWORD": self.env["PODSTAGE_DB_PASSWORD"]}
         out = subprocess.run(
             [
-                "psql",
+                str(self.pg_bin / "psql"),
                 "-h",
                 "127.0.0.1",
                 "-U",
@@ -220,7 +222,7 @@ def make_home(backend: str, services: dict[str, str], llm_endpoint: str) -> Airf
         check=True,
         capture_output=True,
     )
-    airflow_home = AirflowHome(backend=backend, home=root, env=env)
+    airflow_home = AirflowHome(backend=backend, home=root, env=env, pg_bin=Path(services["PODSTAGE_PG_BIN"]))
     airflow_home.airflow("db", "migrate")
     airflow_home.airflow("pools", "import", str(REPO / "airflow-config" / "pools.json"))
     return airflow_home
