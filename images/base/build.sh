@@ -17,7 +17,8 @@ REPO=$(cd "$HERE/../.." && pwd)
 
 CACHE=${PODSTAGE_IMAGE_CACHE:-$HOME/.cache/podstage/images}
 SUITE=bookworm
-MIRROR=${PODSTAGE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# Where this machine's apt gets bookworm (or PODSTAGE_DEBIAN_MIRROR): the project names no mirror of its own.
+MIRROR=$("$HERE/debian-mirror.sh" "$SUITE")
 UID_GID=1001:0 # group 0 so OpenShift-style arbitrary uids can write where the user can
 # What the stages use, found with jdeps plus what Quarkus, Netty, Hibernate and ONNX Runtime load
 # reflectively; jdk.crypto.ec for TLS to hosted endpoints.
