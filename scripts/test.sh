@@ -5,7 +5,8 @@
 #   - the image tests (every stage image under podman, run as a pod runs it; built first by
 #     images/build.sh from Debian packages, nothing pulled);
 #   - the Airflow side with pytest in the pinned Airflow venv (provider, rendered pods, every DAG
-#     imported on every backend, `airflow dags test` end to end on the local and podman backends).
+#     imported on every backend, `airflow dags test` end to end on the local and podman backends);
+#   - the repository's own checks (tests/: where things come from, the services, the base image's mirror).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/services.sh start
@@ -18,7 +19,7 @@ images/build.sh
 stages=$(cut -d' ' -f1 images/out/digests.txt | sed 's|.*/||; s|:.*||' | paste -sd, -)
 mvn -B -ntp verify -DimageTests.skip=false "-DimageTests.stages=$stages" "$@"
 VENV=$(scripts/airflow-venv.sh)
-"$VENV/bin/python" -m pytest -c provider/pyproject.toml provider/tests integration-tests/airflow
+"$VENV/bin/python" -m pytest -c provider/pyproject.toml provider/tests integration-tests/airflow tests
 # The native profile as far as it goes here (no native-image on this machine, images/NATIVE.md): every
 # stage's native augmentation, whose native-image command line must come out. Last: the profile
 # builds no jar, and the steps above use the jars.
