@@ -1,4 +1,4 @@
-"""The stage exit codes (DESIGN.md) and what each means to Airflow, the same on every backend.
+"""The stage exit codes (docs/architecture.md#exit-codes) and what each means to Airflow, the same on every backend.
 
 ======  ====================================  ==============================================
 code    stage says                            Airflow does

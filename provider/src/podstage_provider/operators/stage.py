@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     import jinja2
     from airflow.sdk import Context
 
-#: The Airflow context every stage gets as environment (DESIGN.md), rendered per task instance.
+#: The Airflow context every stage gets as environment (docs/architecture.md), rendered per task instance.
 AIRFLOW_CONTEXT_ENV: dict[str, str] = {
     "AIRFLOW_CTX_DAG_ID": "{{ dag.dag_id }}",
     "AIRFLOW_CTX_TASK_ID": "{{ task.task_id }}",

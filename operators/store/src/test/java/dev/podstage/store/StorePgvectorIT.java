@@ -22,8 +22,8 @@ import dev.podstage.testkit.JsonLines;
 import dev.podstage.testkit.StageProcess;
 
 /**
- * The pgvector path for real: scripts/services.sh builds and installs pgvector and creates the
- * extension in the podstage database (in {@code public}), while the stage works in this class's
+ * The pgvector path for real: scripts/services.sh runs PostgreSQL with pgvector (a pinned PyPI wheel)
+ * and creates the extension in the podstage database (in {@code public}), while the stage works in this class's
  * schema through {@code ?search_path=<schema>}, a path without {@code public} on it. Nothing here is
  * skipped when pgvector is missing: then these tests fail, as they should.
  */

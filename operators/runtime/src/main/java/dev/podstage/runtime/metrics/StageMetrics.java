@@ -120,7 +120,7 @@ public final class StageMetrics implements AutoCloseable {
     /** Lines go through {@code sink}, handed over as they are recorded: see {@link StatsdUdpSink} why. */
     private static StatsdMeterRegistry statsd(StatsdConfig statsdConfig, StatsdUdpSink sink) {
         StatsdMeterRegistry registry = StatsdMeterRegistry.builder(statsdConfig).clock(Clock.SYSTEM).lineSink(sink).build();
-        // Etsy/Telegraf would otherwise camelCase names (podstageStageDuration); keep DESIGN.md's dotted names.
+        // Etsy/Telegraf would otherwise camelCase names (podstageStageDuration); keep the dotted names of docs/architecture.md.
         registry.config().namingConvention(NamingConvention.dot);
         return registry;
     }

@@ -1,6 +1,6 @@
 package dev.podstage.runtime.stage;
 
-/** Exit codes of the stage contract (DESIGN.md): what Airflow and the provider rely on. */
+/** Exit codes of the stage contract (docs/architecture.md#exit-codes): what Airflow and the provider rely on. */
 public final class ExitCode {
     public static final int OK = 0;
     public static final int FAILURE = 1;
