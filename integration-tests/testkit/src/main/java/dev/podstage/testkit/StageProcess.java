@@ -156,12 +156,22 @@ public final class StageProcess {
             return stdout + stderr;
         }
 
+        /**
+         * The XCom value the stage wrote, checked against its contract ({@link XComContract}:
+         * {@code docs/schemas/<stage>.xcom.json}); an AssertionError names each violation.
+         */
         public com.fasterxml.jackson.databind.JsonNode xcom() {
+            com.fasterxml.jackson.databind.JsonNode value;
             try {
-                return JsonLines.MAPPER.readTree(xcomPath.toFile());
+                value = JsonLines.MAPPER.readTree(xcomPath.toFile());
             } catch (IOException e) {
                 throw new AssertionError("no readable XCom at " + xcomPath + "; logs:\n" + logs(), e);
             }
+            if (value == null || value.isMissingNode()) {
+                throw new AssertionError("empty XCom at " + xcomPath + "; logs:\n" + logs());
+            }
+            XComContract.check(value, xcomPath);
+            return value;
         }
 
         public String terminationMessage() {
