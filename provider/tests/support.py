@@ -88,7 +88,7 @@ def inference_connection(endpoint: str, model: str, *, password: str = "sim-key"
 
 
 def exit_code_outcomes() -> list[tuple[int, type[Exception]]]:
-    """What a failing stage's exit code must become in Airflow, on every backend (the table in docs/architecture.md#exit-codes)."""
+    """What a failing stage's exit code must become in Airflow, on every backend (docs/architecture.md#exit-codes)."""
     from podstage_provider import exit_codes  # imports Airflow: only once conftest.py has set AIRFLOW_HOME
 
     no_retry, retry = exit_codes.StageFailedNoRetry, exit_codes.StageFailed
