@@ -26,7 +26,14 @@ def tool(name: str) -> str:
 
 
 def test_ruff_check_and_format():
-    paths = [".", "../dags", "../integration-tests/airflow", "../tests"]
+    paths = [
+        ".",
+        "../dags",
+        "../integration-tests/airflow",
+        "../integration-tests/kubernetes",
+        "../tests",
+        "../build-tools",
+    ]
     check = subprocess.run([tool("ruff"), "check", *paths], cwd=PROVIDER, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     fmt = subprocess.run([tool("ruff"), "format", "--check", *paths], cwd=PROVIDER, capture_output=True, text=True)

@@ -1,0 +1,159 @@
+"""scripts/cluster.sh: a real one-node cluster runs pods, the xcom sidecar ends the way
+KubernetesPodOperator ends it, and stop leaves the host as start found it.
+
+Needs root (containerd, the kubelet, the bridge). Run: pytest integration-tests/kubernetes
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CLUSTER = REPO / "scripts" / "cluster.sh"
+SYSCTLS = ("vm.overcommit_memory", "vm.panic_on_oom", "kernel.panic", "kernel.panic_on_oops")
+# KubernetesPodOperator's own sidecar command and its first kill command (provider 10.x, pod_manager.py)
+SIDECAR_COMMAND = 'trap "exit 0" INT; while true; do sleep 1; done;'
+XCOM_KILL = "kill -2 $(pgrep -u $(id -u) -f 'sh')"
+
+
+def run(*command: str, stdin: str | None = None, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def host_state() -> dict[str, object]:
+    """What a cluster may change on the host and must give back."""
+    state_dir = os.environ.get("PODSTAGE_CLUSTER_DIR", str(Path.home() / ".cache/podstage/cluster"))
+    return {
+        "sysctls": {name: Path("/proc/sys", name.replace(".", "/")).read_text().strip() for name in SYSCTLS},
+        "mounts": sorted(
+            line.split()[1] for line in Path("/proc/mounts").read_text().splitlines() if state_dir in line
+        ),
+        "bridge": Path("/sys/class/net/podstage0").exists(),
+        "kubepods": sorted(str(p) for p in Path("/sys/fs/cgroup").glob("*/kubepods")),
+        "run_containerd": Path("/run/containerd").exists(),
+        "var_lib_cni": Path("/var/lib/cni").exists(),
+        "processes": sorted(
+            p.name
+            for p in Path("/proc").iterdir()
+            if p.name.isdigit() and _exe(p).startswith((state_dir, str(Path.home() / ".cache/podstage/k8s")))
+        ),
+    }
+
+
+def _exe(proc: Path) -> str:
+    try:
+        return os.readlink(proc / "exe")
+    except OSError:
+        return ""
+
+
+class Cluster:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+
+    def kubectl(self, *args: str, stdin: str | None = None, check: bool = True) -> str:
+        result = subprocess.run(
+            [self.env["PODSTAGE_KUBECTL"], "--kubeconfig", self.env["KUBECONFIG"], *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        if check:
+            assert result.returncode == 0, f"kubectl {' '.join(args)}: {result.stderr}"
+        return result.stdout
+
+
+@pytest.fixture(scope="module")
+def before() -> dict[str, object]:
+    return host_state()
+
+
+@pytest.fixture(scope="module")
+def cluster(before: dict[str, object]) -> Iterator[Cluster]:
+    started = run(str(CLUSTER), "start", timeout=3600)
+    assert started.returncode == 0, started.stderr
+    env = {}
+    for line in run(str(CLUSTER), "env").stdout.splitlines():
+        key, _, value = line.removeprefix("export ").partition("=")
+        env[key] = value
+    sidecar = run(str(REPO / "images" / "xcom-sidecar" / "build.sh"))
+    assert sidecar.returncode == 0, sidecar.stderr
+    loaded = run(str(CLUSTER), "load", sidecar.stdout.strip())
+    assert loaded.returncode == 0, loaded.stderr
+    name = Path(sidecar.stdout.strip()).stem.removeprefix("xcom-sidecar-")
+    env["SIDECAR_IMAGE"] = f"localhost/podstage/xcom-sidecar:{name}"
+    yield Cluster(env)
+    run(str(CLUSTER), "stop")
+
+
+def test_a_pod_runs_to_succeeded_and_its_log_is_readable(cluster: Cluster):
+    image = cluster.env["SIDECAR_IMAGE"]
+    cluster.kubectl(
+        "run", "hello", f"--image={image}", "--image-pull-policy=Never", "--restart=Never",
+        "--command", "--", "sh", "-c", "echo hello from $(hostname)",
+    )  # fmt: skip
+    cluster.kubectl("wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/hello", "--timeout=120s")
+    assert cluster.kubectl("logs", "hello").strip() == "hello from hello"
+    cluster.kubectl("delete", "pod", "hello", "--wait=true")
+
+
+def test_the_xcom_sidecar_hands_over_the_value_and_ends_on_the_operators_kill(cluster: Cluster):
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "xcom"},
+        "spec": {
+            "restartPolicy": "Never",
+            "volumes": [{"name": "xcom", "emptyDir": {}}],
+            "containers": [
+                {
+                    "name": "base",
+                    "image": cluster.env["SIDECAR_IMAGE"],
+                    "imagePullPolicy": "Never",
+                    "command": ["sh", "-c", "echo '{\"answer\": 42}' > /airflow/xcom/return.json"],
+                    "volumeMounts": [{"name": "xcom", "mountPath": "/airflow/xcom"}],
+                },
+                {
+                    "name": "airflow-xcom-sidecar",
+                    "image": cluster.env["SIDECAR_IMAGE"],
+                    "imagePullPolicy": "Never",
+                    "command": ["sh", "-c", SIDECAR_COMMAND],
+                    "volumeMounts": [{"name": "xcom", "mountPath": "/airflow/xcom"}],
+                },
+            ],
+        },
+    }
+    cluster.kubectl("apply", "-f", "-", stdin=json.dumps(pod))
+    cluster.kubectl(
+        "wait",
+        '--for=jsonpath={.status.containerStatuses[?(@.name=="base")].state.terminated.reason}=Completed',
+        "pod/xcom",
+        "--timeout=120s",
+    )
+    value = cluster.kubectl("exec", "xcom", "-c", "airflow-xcom-sidecar", "--", "cat", "/airflow/xcom/return.json")
+    assert json.loads(value) == {"answer": 42}
+    # As the operator does it: the command on the exec'd shell's stdin; it must write nothing to stderr
+    # (the operator takes any stderr for a failure and falls back to another command).
+    kill = subprocess.run(
+        [cluster.env["PODSTAGE_KUBECTL"], "--kubeconfig", cluster.env["KUBECONFIG"], "exec", "-i", "xcom",
+         "-c", "airflow-xcom-sidecar", "--", "/bin/sh"],
+        input=XCOM_KILL + "\n", capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert kill.stderr.strip() in ("", "command terminated with exit code 130"), kill.stderr
+    cluster.kubectl("wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/xcom", "--timeout=60s")
+    cluster.kubectl("delete", "pod", "xcom", "--wait=true")
+
+
+def test_stop_leaves_the_host_as_start_found_it(cluster: Cluster, before: dict[str, object]):
+    stopped = run(str(CLUSTER), "stop")
+    assert stopped.returncode == 0, stopped.stderr
+    assert host_state() == before, textwrap.dedent(f"before: {before}\nafter:  {host_state()}")
