@@ -2,17 +2,18 @@
 # A one-node Kubernetes cluster on this machine, for running the stages as KubernetesPodOperator runs
 # them: Kubernetes built from Go modules (build-tools/k8s/build.sh), containerd and etcd unpacked from
 # their Debian packages (no system service started), Debian's runc and CNI plugins, a pause image built
-# from build-tools/k8s/pause.c. Every listener is on 127.0.0.1; pods get a bridge with no host address
-# (no routing, no NAT, no iptables rule). State under ~/.cache/podstage/cluster/. Needs root.
+# from build-tools/k8s/pause.c, and a registry the node pulls from (Debian's docker-registry, the CNCF
+# distribution registry, also unpacked). Every listener is on 127.0.0.1; pods get a bridge with no host
+# address (no routing, no NAT, no iptables rule). State under ~/.cache/podstage/cluster/. Needs root.
 #
 # Usage: scripts/cluster.sh start|stop|status|env
 #   start   idempotent: a running cluster is left alone; prints the phases with their times
 #   stop    deletes the pods, stops every process and leaves the host as it found it: mounts, the
 #           bridge, CNI state, cgroups and the kernel settings the kubelet changes
 #   status  each process with its RSS
-#   env     export KUBECONFIG=... PODSTAGE_KUBECTL=... (eval it)
-#   load TARBALL...   imports docker-archive images into the node's containerd (images the cluster
-#                     cannot pull; the stage images come through the registry instead)
+#   env     export KUBECONFIG=... PODSTAGE_KUBECTL=... PODSTAGE_REGISTRY=127.0.0.1:PORT (eval it)
+#   push IMAGE NAME   pushes a podman image to the registry as NAME (repository:tag); prints
+#                     PODSTAGE_REGISTRY/NAME@sha256:..., the reference a pod spec should use
 #
 # Why each odd setting is there (all found on these machines): docs/adr/0010-kubernetes-from-go-modules.md.
 set -euo pipefail
@@ -20,7 +21,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE=${PODSTAGE_CLUSTER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/podstage/cluster}
 DEBS=$STATE/debs
-ROOTFS=$DEBS/root/usr/bin # containerd, containerd-shim-runc-v2, ctr, etcd, busybox
+ROOTFS=$DEBS/root/usr/bin # containerd, containerd-shim-runc-v2, ctr, etcd, docker-registry
 RUN=$STATE/run
 VAR=$STATE/var
 ETC=$STATE/etc
@@ -34,10 +35,12 @@ NODE=localhost # the kubelet refuses a loopback node IP; by name, the apiserver 
 POD_CIDR=10.244.0.0/24
 BRIDGE=podstage0
 PAUSE_IMAGE=localhost/podstage/pause:1.0
+REGISTRY=127.0.0.1:${PODSTAGE_REGISTRY_PORT:-5000}
 KUBECONFIG_FILE=$ETC/admin.kubeconfig
 # The kernel settings the kubelet rewrites at start; stop puts back what start found.
 SYSCTLS="vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys kernel.keys.root_maxbytes"
-PROCESSES="etcd containerd kube-apiserver kube-controller-manager kube-scheduler kubelet"
+PROCESSES="etcd registry containerd kube-apiserver kube-controller-manager kube-scheduler kubelet"
+DEB_PACKAGES="containerd etcd-server busybox-static docker-registry"
 
 log() { echo "cluster: $*" >&2; }
 now() { date +%s.%N; }
@@ -69,13 +72,15 @@ apt_install() {
     || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
 }
 
-# containerd, etcd and busybox come unpacked from their packages: installing them would start system services.
+# containerd, etcd and the registry come unpacked from their packages: installing them would start
+# system services.
 unpack_debs() {
-  [ -x "$ROOTFS/containerd" ] && [ -x "$ROOTFS/etcd" ] && [ -x "$DEBS/root/bin/busybox" ] && return 0
-  log "unpacking containerd, etcd-server and busybox-static from their Debian packages"
+  [ -x "$ROOTFS/containerd" ] && [ -x "$ROOTFS/etcd" ] && [ -x "$ROOTFS/docker-registry" ] && return 0
+  log "unpacking $DEB_PACKAGES from their Debian packages"
   rm -rf "$DEBS" && mkdir -p "$DEBS/root"
-  (cd "$DEBS" && apt-get download containerd etcd-server busybox-static >/dev/null 2>&1) \
-    || { apt-get update -qq >/dev/null && (cd "$DEBS" && apt-get download containerd etcd-server busybox-static >/dev/null); }
+  # shellcheck disable=SC2086 # the package list is words
+  (cd "$DEBS" && apt-get download $DEB_PACKAGES >/dev/null 2>&1) \
+    || { apt-get update -qq >/dev/null && (cd "$DEBS" && apt-get download $DEB_PACKAGES >/dev/null); }
   local deb
   for deb in "$DEBS"/*.deb; do dpkg-deb -x "$deb" "$DEBS/root"; done
 }
@@ -129,7 +134,7 @@ EOF
 }
 
 write_configs() {
-  mkdir -p "$RUN" "$VAR"/{etcd,containerd,kubelet,pods,cni} "$ETC/cni" "$LOGS"
+  mkdir -p "$RUN" "$VAR"/{etcd,containerd,kubelet,pods,cni,registry} "$ETC/cni" "$LOGS"
   write_pki
   write_kubeconfig "$KUBECONFIG_FILE" podstage-admin admin
   write_kubeconfig "$ETC/kubelet.kubeconfig" "system:node:$NODE" node
@@ -164,6 +169,31 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$ETC/cni"
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "$ETC/certs.d"
+EOF
+  # The node pulls from the cluster's own registry over plain HTTP: it is on loopback.
+  mkdir -p "$ETC/certs.d/$REGISTRY"
+  cat >"$ETC/certs.d/$REGISTRY/hosts.toml" <<EOF
+server = "http://$REGISTRY"
+
+[host."http://$REGISTRY"]
+  capabilities = ["pull", "resolve"]
+EOF
+  cat >"$ETC/registry.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $VAR/registry
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY
+health:
+  storagedriver:
+    enabled: true
 EOF
   # A bridge with no address on the host, no gateway and no masquerading: pods reach each other, nothing else.
   cat >"$ETC/cni/10-podstage.conflist" <<EOF
@@ -242,8 +272,11 @@ start() {
     --listen-peer-urls http://127.0.0.1:23800 --initial-advertise-peer-urls http://127.0.0.1:23800 \
     --initial-cluster podstage=http://127.0.0.1:23800 --quota-backend-bytes 1073741824
   PATH=$ROOTFS:/usr/sbin:/usr/bin:/sbin:/bin spawn containerd "$ROOTFS/containerd" --config "$ETC/containerd.toml"
+  spawn registry "$ROOTFS/docker-registry" serve "$ETC/registry.yml"
   wait_for 30 etcd curl -fsS "$ETCD/health"
   log "etcd up ($(since "$t0")s)"
+  wait_for 30 registry curl -fsS "http://$REGISTRY/v2/"
+  log "registry up on $REGISTRY ($(since "$t0")s)"
   wait_for 30 containerd "$ROOTFS/ctr" --address "$SOCK" version
   log "containerd up ($(since "$t0")s)"
 
@@ -316,6 +349,7 @@ stop() {
   done
   stop_process kube-apiserver
   stop_process etcd
+  stop_process registry
   # What the pods leave on the host: mounts under the state directory (overlay roots, network
   # namespaces, volumes), the bridge, libcni's result cache, the kubepods cgroups, the kernel settings.
   grep -o " $STATE/[^ ]*" /proc/mounts | sort -r | while read -r mount; do
@@ -342,12 +376,14 @@ stop() {
   log "stopped"
 }
 
-load() {
-  running containerd || { log "the cluster is not running"; exit 1; }
-  local tarball
-  for tarball in "$@"; do
-    "$ROOTFS/ctr" --address "$SOCK" -n k8s.io images import "$tarball" >/dev/null
-  done
+push() { # push IMAGE NAME
+  [ $# -eq 2 ] || { echo "usage: $0 push IMAGE NAME" >&2; exit 2; }
+  running registry || { log "the cluster is not running"; exit 1; }
+  # shellcheck source=scripts/podman-env.sh
+  . "$REPO/scripts/podman-env.sh"
+  local digest_file=$RUN/push.digest
+  podman push --quiet --tls-verify=false --digestfile "$digest_file" "$1" "docker://$REGISTRY/$2" >&2
+  echo "$REGISTRY/${2%%:*}@$(cat "$digest_file")"
 }
 
 status() {
@@ -368,7 +404,10 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  load) shift; load "$@" ;;
-  env) printf 'export KUBECONFIG=%s\nexport PODSTAGE_KUBECTL=%s\n' "$KUBECONFIG_FILE" "$(kubectl_bin)" ;;
-  *) echo "usage: $0 start|stop|status|env|load TARBALL..." >&2; exit 2 ;;
+  push) shift; push "$@" ;;
+  env)
+    printf 'export KUBECONFIG=%s\nexport PODSTAGE_KUBECTL=%s\nexport PODSTAGE_REGISTRY=%s\n' \
+      "$KUBECONFIG_FILE" "$(kubectl_bin)" "$REGISTRY"
+    ;;
+  *) echo "usage: $0 start|stop|status|env|push IMAGE NAME" >&2; exit 2 ;;
 esac

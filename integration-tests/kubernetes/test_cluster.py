@@ -1,5 +1,5 @@
-"""scripts/cluster.sh: a real one-node cluster runs pods, the xcom sidecar ends the way
-KubernetesPodOperator ends it, and stop leaves the host as start found it.
+"""scripts/cluster.sh: a real one-node cluster pulls images from its registry and runs pods, the xcom
+sidecar ends the way KubernetesPodOperator ends it, and stop leaves the host as start found it.
 
 Needs root (containerd, the kubelet, the bridge). Run: pytest integration-tests/kubernetes
 """
@@ -87,22 +87,33 @@ def cluster(before: dict[str, object]) -> Iterator[Cluster]:
         env[key] = value
     sidecar = run(str(REPO / "images" / "xcom-sidecar" / "build.sh"))
     assert sidecar.returncode == 0, sidecar.stderr
-    loaded = run(str(CLUSTER), "load", sidecar.stdout.strip())
+    tag = Path(sidecar.stdout.strip()).stem.removeprefix("xcom-sidecar-")
+    loaded = run("podman", "load", "-i", sidecar.stdout.strip(), "-q")
     assert loaded.returncode == 0, loaded.stderr
-    name = Path(sidecar.stdout.strip()).stem.removeprefix("xcom-sidecar-")
-    env["SIDECAR_IMAGE"] = f"localhost/podstage/xcom-sidecar:{name}"
+    pushed = run(str(CLUSTER), "push", f"localhost/podstage/xcom-sidecar:{tag}", f"podstage/xcom-sidecar:{tag}")
+    assert pushed.returncode == 0, pushed.stderr
+    env["SIDECAR_IMAGE"] = pushed.stdout.strip()
     yield Cluster(env)
     run(str(CLUSTER), "stop")
 
 
-def test_a_pod_runs_to_succeeded_and_its_log_is_readable(cluster: Cluster):
+def test_a_pod_pulls_its_image_from_the_registry_by_digest_and_runs_to_succeeded(cluster: Cluster):
     image = cluster.env["SIDECAR_IMAGE"]
+    assert image.startswith(cluster.env["PODSTAGE_REGISTRY"] + "/podstage/xcom-sidecar@sha256:")
     cluster.kubectl(
-        "run", "hello", f"--image={image}", "--image-pull-policy=Never", "--restart=Never",
+        "run", "hello", f"--image={image}", "--image-pull-policy=Always", "--restart=Never",
         "--command", "--", "sh", "-c", "echo hello from $(hostname)",
     )  # fmt: skip
     cluster.kubectl("wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/hello", "--timeout=120s")
     assert cluster.kubectl("logs", "hello").strip() == "hello from hello"
+    pulled = cluster.kubectl(
+        "get",
+        "events",
+        "--field-selector=involvedObject.name=hello,reason=Pulled",
+        "-o",
+        "jsonpath={.items[*].message}",
+    )
+    assert f'Successfully pulled image "{image}"' in pulled
     cluster.kubectl("delete", "pod", "hello", "--wait=true")
 
 
@@ -118,14 +129,12 @@ def test_the_xcom_sidecar_hands_over_the_value_and_ends_on_the_operators_kill(cl
                 {
                     "name": "base",
                     "image": cluster.env["SIDECAR_IMAGE"],
-                    "imagePullPolicy": "Never",
                     "command": ["sh", "-c", "echo '{\"answer\": 42}' > /airflow/xcom/return.json"],
                     "volumeMounts": [{"name": "xcom", "mountPath": "/airflow/xcom"}],
                 },
                 {
                     "name": "airflow-xcom-sidecar",
                     "image": cluster.env["SIDECAR_IMAGE"],
-                    "imagePullPolicy": "Never",
                     "command": ["sh", "-c", SIDECAR_COMMAND],
                     "volumeMounts": [{"name": "xcom", "mountPath": "/airflow/xcom"}],
                 },
