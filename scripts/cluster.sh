@@ -14,6 +14,8 @@
 #   env     export KUBECONFIG=... PODSTAGE_KUBECTL=... PODSTAGE_REGISTRY=127.0.0.1:PORT (eval it)
 #   push IMAGE NAME   pushes a podman image to the registry as NAME (repository:tag); prints
 #                     PODSTAGE_REGISTRY/NAME@sha256:..., the reference a pod spec should use
+#   push-images       pushes every stage image images/build.sh built (images/out/digests.txt) and
+#                     writes their digests where env's PODSTAGE_IMAGE_DIGESTS_FILE points
 #
 # Why each odd setting is there (all found on these machines): docs/adr/0010-kubernetes-from-go-modules.md.
 set -euo pipefail
@@ -386,6 +388,19 @@ push() { # push IMAGE NAME
   echo "$REGISTRY/${2%%:*}@$(cat "$digest_file")"
 }
 
+push_images() {
+  local built=$REPO/images/out/digests.txt image reference stage
+  [ -s "$built" ] || { log "no stage images: run images/build.sh first ($built is missing)"; exit 1; }
+  : >"$STATE/image-digests.part"
+  while read -r image _; do
+    stage=${image##*/}
+    reference=$(push "$image" "podstage/$stage")
+    echo "${stage%%:*} ${reference##*@}" >>"$STATE/image-digests.part"
+    log "pushed $reference"
+  done <"$built"
+  mv "$STATE/image-digests.part" "$STATE/image-digests"
+}
+
 status() {
   local name pid
   for name in $PROCESSES; do
@@ -405,9 +420,12 @@ case "${1:-}" in
   stop) stop ;;
   status) status ;;
   push) shift; push "$@" ;;
+  push-images) push_images ;;
   env)
     printf 'export KUBECONFIG=%s\nexport PODSTAGE_KUBECTL=%s\nexport PODSTAGE_REGISTRY=%s\n' \
       "$KUBECONFIG_FILE" "$(kubectl_bin)" "$REGISTRY"
+    printf 'export PODSTAGE_IMAGE_REGISTRY=%s/podstage\nexport PODSTAGE_IMAGE_DIGESTS_FILE=%s\n' \
+      "$REGISTRY" "$STATE/image-digests"
     ;;
-  *) echo "usage: $0 start|stop|status|env|push IMAGE NAME" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|env|push IMAGE NAME|push-images" >&2; exit 2 ;;
 esac

@@ -206,6 +206,20 @@ def test_image_registry_and_tag_come_from_settings_or_parameters(env):
     assert c.image == "my/own:img"
 
 
+def test_a_known_digest_names_the_image_unless_the_task_names_another_tag(env):
+    digest = "sha256:" + "c" * 64
+    env.setenv("PODSTAGE_IMAGE_REGISTRY", "127.0.0.1:5000/podstage")
+    env.setenv("PODSTAGE_IMAGE_DIGESTS", f"infer={digest}")
+    with make_dag():
+        a = InferOperator(task_id="a", conn_id=None, input="/q", output_uri="/o")
+        b = InferOperator(task_id="b", conn_id=None, input="/q", output_uri="/o", image_tag="9.9")
+        e = EmbedOperator(task_id="e", input="/c.jsonl", output_dir="/v")
+    assert a.image == f"127.0.0.1:5000/podstage/infer@{digest}"
+    assert render(a).spec.containers[0].image == f"127.0.0.1:5000/podstage/infer@{digest}"
+    assert b.image == "127.0.0.1:5000/podstage/infer:9.9"
+    assert e.image.startswith("127.0.0.1:5000/podstage/embed:")
+
+
 @pytest.mark.parametrize("spot", [True, "required", "preferred"])
 def test_spot_tolerations_and_node_affinity_for_gke_eks_aks(spot: Any):
     with make_dag():

@@ -36,6 +36,10 @@ def test_local_backends_default_to_a_data_dir_in_the_cache():
         ({"PODSTAGE_STATSD_PORT": "70000"}, "is not a port"),
         ({"PODSTAGE_JVM_FLAGS": "-Dx='unclosed"}, "PODSTAGE_JVM_FLAGS=.* is not a shell-quoted list of words"),
         ({"PODSTAGE_PODMAN_ARGS": '--label "a'}, "PODSTAGE_PODMAN_ARGS=.* is not a shell-quoted list"),
+        ({"PODSTAGE_IMAGE_DIGESTS": "infer=sha256:abc"}, "PODSTAGE_IMAGE_DIGESTS entry 'infer=sha256:abc': want"),
+        ({"PODSTAGE_IMAGE_DIGESTS": f"inference=sha256:{'a' * 64}"}, "entry 'inference=.*a stage \\(ingest, "),
+        ({"PODSTAGE_IMAGE_DIGESTS": f"infer:sha256:{'a' * 64}"}, "PODSTAGE_IMAGE_DIGESTS entry 'infer:sha256"),
+        ({"PODSTAGE_IMAGE_DIGESTS_FILE": "/no/such/file"}, "PODSTAGE_IMAGE_DIGESTS_FILE='/no/such/file' cannot"),
     ],
 )
 def test_bad_settings_fail_the_parse_naming_the_variable(env, message):
@@ -88,3 +92,29 @@ def test_java_from_java_home_and_jvm_flags():
 def test_samples_dir_next_to_the_dag_or_configured(tmp_path: Path):
     assert Settings.from_env({}).samples_dir_for(str(tmp_path / "dag.py")) == str(tmp_path / "data")
     assert Settings.from_env({"PODSTAGE_SAMPLES_DIR": "/data/samples"}).samples_dir_for("/x/dag.py") == "/data/samples"
+
+
+DIGEST_A = "sha256:" + "a" * 64
+DIGEST_B = "sha256:" + "b" * 64
+
+
+def test_image_digests_from_the_file_and_the_variable_which_wins(tmp_path: Path):
+    digests = tmp_path / "digests"
+    digests.write_text(f"# pushed by scripts/cluster.sh push-images\ninfer {DIGEST_A}\n\nstore {DIGEST_A}\n")
+    settings = Settings.from_env(
+        {
+            "PODSTAGE_IMAGE_REGISTRY": "127.0.0.1:5000/podstage",
+            "PODSTAGE_IMAGE_DIGESTS_FILE": str(digests),
+            "PODSTAGE_IMAGE_DIGESTS": f"store={DIGEST_B}, embed={DIGEST_B}",
+        }
+    )
+    assert settings.image_digests == {"infer": DIGEST_A, "store": DIGEST_B, "embed": DIGEST_B}
+    assert settings.image("infer") == f"127.0.0.1:5000/podstage/infer@{DIGEST_A}"
+    assert settings.image("ingest") == "127.0.0.1:5000/podstage/ingest:" + settings.image_tag
+
+
+def test_a_bad_line_in_the_digests_file_names_the_file_and_line(tmp_path: Path):
+    digests = tmp_path / "digests"
+    digests.write_text(f"infer {DIGEST_A}\ninfer {DIGEST_A} extra\n")
+    with pytest.raises(SettingsError, match=f"PODSTAGE_IMAGE_DIGESTS_FILE {digests} line 2: want a stage"):
+        Settings.from_env({"PODSTAGE_IMAGE_DIGESTS_FILE": str(digests)})

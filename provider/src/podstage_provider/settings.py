@@ -21,11 +21,13 @@ sees the environment it runs with; nothing is cached at import time.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from podstage_provider.stages import STAGES
 from podstage_provider.version import __version__
 
 EXECUTION_ENV = "PODSTAGE_EXECUTION"
@@ -136,6 +138,36 @@ def _jars(env: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def _image_digests(env: Mapping[str, str]) -> dict[str, str]:
+    """Image digests by stage: ``PODSTAGE_IMAGE_DIGESTS_FILE``, a file of ``<stage> sha256:<hex>`` lines (as
+    ``scripts/cluster.sh push-images`` writes it), then ``PODSTAGE_IMAGE_DIGESTS``, comma-separated
+    ``<stage>=sha256:<hex>`` entries, which win stage by stage."""
+    digests: dict[str, str] = {}
+    path = env.get("PODSTAGE_IMAGE_DIGESTS_FILE")
+    if path:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError as e:
+            raise SettingsError(f"PODSTAGE_IMAGE_DIGESTS_FILE={path!r} cannot be read: {e.strerror}") from e
+        for number, line in enumerate(lines, 1):
+            if line.strip() and not line.lstrip().startswith("#"):
+                _add_digest(digests, line.split(), f"PODSTAGE_IMAGE_DIGESTS_FILE {path} line {number}")
+    for entry in filter(None, (e.strip() for e in env.get("PODSTAGE_IMAGE_DIGESTS", "").split(","))):
+        _add_digest(digests, entry.split("=", 1), f"PODSTAGE_IMAGE_DIGESTS entry {entry!r}")
+    return digests
+
+
+def _add_digest(digests: dict[str, str], parts: list[str], where: str) -> None:
+    if len(parts) != 2 or parts[0] not in STAGES or not _DIGEST.fullmatch(parts[1]):
+        raise SettingsError(
+            f"{where}: want a stage ({', '.join(STAGES)}) and its digest sha256:<64 lower-case hex digits>"
+        )
+    digests[parts[0]] = parts[1]
+
+
 def _podman_mounts(env: Mapping[str, str]) -> tuple[str, ...]:
     """PODSTAGE_PODMAN_MOUNTS: comma-separated ``/host/path[:/container/path[:options]]`` entries."""
     mounts = tuple(m.strip() for m in (env.get("PODSTAGE_PODMAN_MOUNTS") or "").split(",") if m.strip())
@@ -167,6 +199,7 @@ class Settings:
     image_registry: str = "localhost/podstage"
     image_tag: str = __version__
     image_pull_policy: str = "IfNotPresent"
+    image_digests: dict[str, str] = field(default_factory=dict)
     namespace: str | None = None
     data_dir: str = "/data"
     data_pvc: str | None = "podstage-data"
@@ -198,6 +231,7 @@ class Settings:
             image_registry=(env.get("PODSTAGE_IMAGE_REGISTRY") or "localhost/podstage").rstrip("/"),
             image_tag=env.get("PODSTAGE_IMAGE_TAG") or __version__,
             image_pull_policy=_one_of(env, "PODSTAGE_IMAGE_PULL_POLICY", PULL_POLICIES, "IfNotPresent"),
+            image_digests=_image_digests(env),
             namespace=env.get("PODSTAGE_NAMESPACE") or None,
             data_dir=_data_dir(env, execution),
             data_pvc=_data_pvc(env),
@@ -220,6 +254,10 @@ class Settings:
         )
 
     def image(self, stage: str) -> str:
+        """``<registry>/<stage>@<digest>`` when the deployment knows the digest, else ``<registry>/<stage>:<tag>``:
+        a digest names exactly the image that was built and tested; a tag may move."""
+        if stage in self.image_digests:
+            return f"{self.image_registry}/{stage}@{self.image_digests[stage]}"
         return f"{self.image_registry}/{stage}:{self.image_tag}"
 
     def jar(self, stage: str) -> Path:

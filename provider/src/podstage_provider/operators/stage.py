@@ -321,7 +321,10 @@ class PodstageOperator(KubernetesPodOperator):
         kwargs.setdefault("service_account_name", settings.service_account)
 
     def _image(self, settings: Settings, registry: str | None, tag: str | None) -> str:
-        """``<registry>/<stage>:<tag>``: the deployment's registry and tag unless the task names others."""
+        """The deployment's image (by digest when it knows one), or ``<registry>/<stage>:<tag>`` when the task
+        names another registry or tag: the deployment's digest belongs to the deployment's image."""
+        if registry is None and tag is None:
+            return settings.image(self.stage)
         return f"{(registry or settings.image_registry).rstrip('/')}/{self.stage}:{tag or settings.image_tag}"
 
     def _stage_env(self) -> dict[str, str]:
