@@ -16,6 +16,9 @@
 #                     PODSTAGE_REGISTRY/NAME@sha256:..., the reference a pod spec should use
 #   push-images       pushes every stage image images/build.sh built (images/out/digests.txt) and
 #                     writes their digests where env's PODSTAGE_IMAGE_DIGESTS_FILE points
+#   namespace NAME DIR   a production-shaped namespace for the stages: Pod Security "restricted"
+#                     enforced, and the data volume claim podstage-data bound to a local
+#                     PersistentVolume on the host directory DIR (made writable for the stages' uid)
 #
 # Why each odd setting is there (all found on these machines): docs/adr/0010-kubernetes-from-go-modules.md.
 set -euo pipefail
@@ -401,6 +404,57 @@ push_images() {
   mv "$STATE/image-digests.part" "$STATE/image-digests"
 }
 
+namespace() { # namespace NAME DIR
+  [ $# -eq 2 ] || { echo "usage: $0 namespace NAME DIR" >&2; exit 2; }
+  local name=$1 dir
+  mkdir -p "$2"
+  dir=$(cd "$2" && pwd)
+  # The stages run as uid 1001, group 0 (images/base/build.sh); fsGroup does not reach a local volume.
+  chown -R 1001:0 "$dir"
+  chmod -R u+rwX,g+rwX "$dir"
+  kubectl apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: $name
+  labels:
+    pod-security.kubernetes.io/enforce: restricted
+    pod-security.kubernetes.io/enforce-version: latest
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: $name-data
+  labels: {podstage.dev/namespace: $name}
+spec:
+  capacity: {storage: 10Gi}
+  accessModes: [ReadWriteMany]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: podstage-local
+  claimRef: {namespace: $name, name: podstage-data}
+  local: {path: $dir}
+  nodeAffinity:
+    required:
+      nodeSelectorTerms:
+      - matchExpressions:
+        - {key: kubernetes.io/hostname, operator: In, values: [$NODE]}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: podstage-data
+  namespace: $name
+spec:
+  accessModes: [ReadWriteMany]
+  storageClassName: podstage-local
+  volumeName: $name-data
+  resources: {requests: {storage: 10Gi}}
+EOF
+  wait_for 30 "claim podstage-data bound in $name" sh -c "'$K8S_BIN/kubectl' --kubeconfig '$KUBECONFIG_FILE' \
+    -n '$name' get pvc podstage-data -o jsonpath='{.status.phase}' | grep -qx Bound"
+  log "namespace $name: restricted, podstage-data bound to $dir"
+}
+
 status() {
   local name pid
   for name in $PROCESSES; do
@@ -421,11 +475,12 @@ case "${1:-}" in
   status) status ;;
   push) shift; push "$@" ;;
   push-images) push_images ;;
+  namespace) shift; namespace "$@" ;;
   env)
     printf 'export KUBECONFIG=%s\nexport PODSTAGE_KUBECTL=%s\nexport PODSTAGE_REGISTRY=%s\n' \
       "$KUBECONFIG_FILE" "$(kubectl_bin)" "$REGISTRY"
     printf 'export PODSTAGE_IMAGE_REGISTRY=%s/podstage\nexport PODSTAGE_IMAGE_DIGESTS_FILE=%s\n' \
       "$REGISTRY" "$STATE/image-digests"
     ;;
-  *) echo "usage: $0 start|stop|status|env|push IMAGE NAME|push-images" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|env|push IMAGE NAME|push-images|namespace NAME DIR" >&2; exit 2 ;;
 esac

@@ -8,23 +8,18 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-CLUSTER = REPO / "scripts" / "cluster.sh"
+from cluster_support import CLUSTER, Cluster, run, start_cluster
+
 SYSCTLS = ("vm.overcommit_memory", "vm.panic_on_oom", "kernel.panic", "kernel.panic_on_oops")
 # KubernetesPodOperator's own sidecar command and its first kill command (provider 10.x, pod_manager.py)
 SIDECAR_COMMAND = 'trap "exit 0" INT; while true; do sleep 1; done;'
 XCOM_KILL = "kill -2 $(pgrep -u $(id -u) -f 'sh')"
-
-
-def run(*command: str, stdin: str | None = None, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def host_state() -> dict[str, object]:
@@ -54,24 +49,6 @@ def _exe(proc: Path) -> str:
         return ""
 
 
-class Cluster:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
-
-    def kubectl(self, *args: str, stdin: str | None = None, check: bool = True) -> str:
-        result = subprocess.run(
-            [self.env["PODSTAGE_KUBECTL"], "--kubeconfig", self.env["KUBECONFIG"], *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-        if check:
-            assert result.returncode == 0, f"kubectl {' '.join(args)}: {result.stderr}"
-        return result.stdout
-
-
 @pytest.fixture(scope="module")
 def before() -> dict[str, object]:
     return host_state()
@@ -79,21 +56,7 @@ def before() -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def cluster(before: dict[str, object]) -> Iterator[Cluster]:
-    started = run(str(CLUSTER), "start", timeout=3600)
-    assert started.returncode == 0, started.stderr
-    env = {}
-    for line in run(str(CLUSTER), "env").stdout.splitlines():
-        key, _, value = line.removeprefix("export ").partition("=")
-        env[key] = value
-    sidecar = run(str(REPO / "images" / "xcom-sidecar" / "build.sh"))
-    assert sidecar.returncode == 0, sidecar.stderr
-    tag = Path(sidecar.stdout.strip()).stem.removeprefix("xcom-sidecar-")
-    loaded = run("podman", "load", "-i", sidecar.stdout.strip(), "-q")
-    assert loaded.returncode == 0, loaded.stderr
-    pushed = run(str(CLUSTER), "push", f"localhost/podstage/xcom-sidecar:{tag}", f"podstage/xcom-sidecar:{tag}")
-    assert pushed.returncode == 0, pushed.stderr
-    env["SIDECAR_IMAGE"] = pushed.stdout.strip()
-    yield Cluster(env)
+    yield start_cluster()
     run(str(CLUSTER), "stop")
 
 
@@ -152,10 +115,9 @@ def test_the_xcom_sidecar_hands_over_the_value_and_ends_on_the_operators_kill(cl
     assert json.loads(value) == {"answer": 42}
     # As the operator does it: the command on the exec'd shell's stdin; it must write nothing to stderr
     # (the operator takes any stderr for a failure and falls back to another command).
-    kill = subprocess.run(
-        [cluster.env["PODSTAGE_KUBECTL"], "--kubeconfig", cluster.env["KUBECONFIG"], "exec", "-i", "xcom",
-         "-c", "airflow-xcom-sidecar", "--", "/bin/sh"],
-        input=XCOM_KILL + "\n", capture_output=True, text=True, timeout=60, check=False,
+    kill = run(
+        cluster.env["PODSTAGE_KUBECTL"], "--kubeconfig", cluster.env["KUBECONFIG"], "exec", "-i", "xcom",
+        "-c", "airflow-xcom-sidecar", "--", "/bin/sh", stdin=XCOM_KILL + "\n",
     )  # fmt: skip
     assert kill.stderr.strip() in ("", "command terminated with exit code 130"), kill.stderr
     cluster.kubectl("wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/xcom", "--timeout=60s")

@@ -1,0 +1,123 @@
+"""A Podstage stage as Airflow runs it on Kubernetes: KubernetesPodOperator through the provider, the
+stage image pulled from the cluster's registry by digest, a namespace enforcing Pod Security
+"restricted", the data volume a PersistentVolumeClaim, the XCom through the sidecar.
+
+The example DAG's first task (ingest, which needs no service) under `airflow tasks test`; the whole
+DAGs, with Redis, PostgreSQL and the LLM simulator as pods, come next (issue 20).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cluster_support import AIRFLOW_VENV, CLUSTER, REPO, Cluster, run, start_cluster
+
+NAMESPACE = "podstage-it"
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    cluster = start_cluster()
+    pushed = run(str(CLUSTER), "push-images", timeout=900)
+    assert pushed.returncode == 0, pushed.stderr
+    yield cluster
+    cluster.kubectl("delete", "namespace", NAMESPACE, "--wait=true", "--timeout=120s", check=False)
+    cluster.kubectl("delete", "pv", f"{NAMESPACE}-data", check=False)
+    run(str(CLUSTER), "stop")
+
+
+@pytest.fixture(scope="module")
+def airflow(cluster: Cluster) -> Iterator[tuple[dict[str, str], Path]]:
+    root = Path(tempfile.mkdtemp(prefix="podstage-k8s-"))
+    data = root / "data"
+    shutil.copytree(REPO / "dags" / "data", data / "samples")
+    made = run(str(CLUSTER), "namespace", NAMESPACE, str(data))
+    assert made.returncode == 0, made.stderr
+    connection = {
+        "conn_type": "kubernetes",
+        "extra": {
+            "in_cluster": False,
+            "kube_config_path": cluster.env["KUBECONFIG"],
+            "namespace": NAMESPACE,
+            "xcom_sidecar_container_image": cluster.env["SIDECAR_IMAGE"],
+        },
+    }
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", str(root)),
+        "LANG": "C.UTF-8",
+        "AIRFLOW_HOME": str(root / "airflow"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW_CONN_KUBERNETES_DEFAULT": json.dumps(connection),
+        "PODSTAGE_EXECUTION": "kubernetes",
+        "PODSTAGE_NAMESPACE": NAMESPACE,
+        "PODSTAGE_DATA_DIR": "/data",
+        "PODSTAGE_DATA_PVC": "podstage-data",
+        "PODSTAGE_SAMPLES_DIR": "/data/samples",
+        "PODSTAGE_METRICS_ENABLED": "false",
+        "PODSTAGE_IMAGE_REGISTRY": cluster.env["PODSTAGE_IMAGE_REGISTRY"],
+        "PODSTAGE_IMAGE_DIGESTS_FILE": cluster.env["PODSTAGE_IMAGE_DIGESTS_FILE"],
+    }
+    migrated = run(str(AIRFLOW_VENV / "bin" / "airflow"), "db", "migrate", env=env, timeout=600)
+    assert migrated.returncode == 0, migrated.stderr
+    yield env, data
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def digest_of(cluster: Cluster, stage: str) -> str:
+    for line in Path(cluster.env["PODSTAGE_IMAGE_DIGESTS_FILE"]).read_text().splitlines():
+        name, digest = line.split()
+        if name == stage:
+            return digest
+    raise AssertionError(f"no digest for {stage}")
+
+
+def test_ingest_runs_as_a_pod_of_the_restricted_namespace_and_returns_its_xcom(
+    cluster: Cluster, airflow: tuple[dict[str, str], Path]
+):
+    env, data = airflow
+    result = run(
+        str(AIRFLOW_VENV / "bin" / "airflow"), "tasks", "test", "podstage_rag_ingest", "ingest", env=env, timeout=900
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-5000:]
+    assert "new_state=success" in log, log[-5000:]
+    # The XCom came through the sidecar, and the operator's first kill command ended it (our pgrep).
+    assert "Pushing xcom" in log
+    assert "Primary kill command failed" not in log
+    # The shards are on the data volume, written by the stage's uid: the 12 sample documents, once each.
+    shards = sorted((data / "rag" / "shards").glob("*.jsonl"))
+    assert shards, "no shard on the data volume"
+    records = [json.loads(line) for shard in shards for line in shard.read_text().splitlines() if line]
+    assert len(records) == len(list((data / "samples" / "docs").iterdir()))
+    assert {shard.stat().st_uid for shard in shards} == {1001}
+    # The pod pulled the image pushed to the registry, by digest, and is gone afterwards.
+    pulled = cluster.kubectl(
+        "-n", NAMESPACE, "get", "events", "--field-selector=reason=Pulled", "-o", "jsonpath={.items[*].message}"
+    )
+    assert f"{cluster.env['PODSTAGE_REGISTRY']}/podstage/ingest@{digest_of(cluster, 'ingest')}" in pulled
+    assert cluster.kubectl("-n", NAMESPACE, "get", "pods", "-o", "name").strip() == ""
+
+
+def test_the_restricted_namespace_refuses_a_pod_that_runs_as_root(cluster: Cluster, airflow):
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "as-root", "namespace": NAMESPACE},
+        "spec": {"containers": [{"name": "c", "image": cluster.env["SIDECAR_IMAGE"], "command": ["true"]}]},
+    }
+    refused = run(
+        cluster.env["PODSTAGE_KUBECTL"], "--kubeconfig", cluster.env["KUBECONFIG"], "apply", "-f", "-",
+        stdin=json.dumps(pod),
+    )  # fmt: skip
+    assert refused.returncode != 0
+    assert 'violates PodSecurity "restricted:latest"' in refused.stderr
+    assert "runAsNonRoot" in refused.stderr
