@@ -6,9 +6,14 @@
 #     images/build.sh from Debian packages, nothing pulled);
 #   - the Airflow side with pytest in the pinned Airflow venv (provider, rendered pods, every DAG
 #     imported on every backend, `airflow dags test` end to end on the local and podman backends);
+#   - a real one-node Kubernetes (scripts/cluster.sh: built from Go modules the first time, ~5 min):
+#     pulls from its registry, the xcom sidecar, a stage through KubernetesPodOperator in a restricted
+#     namespace; stopped at the end, leaving the host as it was;
 #   - the repository's own checks (tests/: where things come from, the services, the base image's mirror).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The cluster tests stop the cluster themselves; this is for a run that ends early.
+trap 'scripts/cluster.sh stop >/dev/null 2>&1 || true' EXIT
 scripts/services.sh start
 eval "$(scripts/services.sh env)"
 . scripts/java-home.sh
@@ -19,7 +24,8 @@ images/build.sh
 stages=$(cut -d' ' -f1 images/out/digests.txt | sed 's|.*/||; s|:.*||' | paste -sd, -)
 mvn -B -ntp verify -DimageTests.skip=false "-DimageTests.stages=$stages" "$@"
 VENV=$(scripts/airflow-venv.sh)
-"$VENV/bin/python" -m pytest -c provider/pyproject.toml provider/tests integration-tests/airflow tests
+"$VENV/bin/python" -m pytest -c provider/pyproject.toml provider/tests integration-tests/airflow \
+  integration-tests/kubernetes tests
 # The native profile as far as it goes here (no native-image on this machine, images/NATIVE.md): every
 # stage's native augmentation, whose native-image command line must come out. Last: the profile
 # builds no jar, and the steps above use the jars.
