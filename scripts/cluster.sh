@@ -24,6 +24,8 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/apt.sh
+. "$REPO/scripts/apt.sh"
 STATE=${PODSTAGE_CLUSTER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/podstage/cluster}
 DEBS=$STATE/debs
 ROOTFS=$DEBS/root/usr/bin # containerd, containerd-shim-runc-v2, ctr, etcd, docker-registry
@@ -68,15 +70,6 @@ spawn() { # spawn NAME COMMAND...: in the background, its own session, pid in $R
   echo $! >"$RUN/$name.pid"
 }
 
-apt_install() {
-  local missing=() pkg
-  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  log "installing ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
-    || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
-}
-
 # containerd, etcd and the registry come unpacked from their packages: installing them would start
 # system services.
 unpack_debs() {
@@ -84,13 +77,11 @@ unpack_debs() {
   log "unpacking $DEB_PACKAGES from their Debian packages"
   rm -rf "$DEBS" && mkdir -p "$DEBS/root"
   # shellcheck disable=SC2086 # the package list is words
-  (cd "$DEBS" && apt-get download $DEB_PACKAGES >/dev/null 2>&1) \
-    || { apt-get update -qq >/dev/null && (cd "$DEBS" && apt-get download $DEB_PACKAGES >/dev/null); }
+  podstage_apt_download "$DEBS" $DEB_PACKAGES
   local deb
   for deb in "$DEBS"/*.deb; do dpkg-deb -x "$deb" "$DEBS/root"; done
 }
 
-kubectl_bin() { echo "$K8S_BIN/kubectl"; }
 kubectl() { "$K8S_BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 
 write_pki() {
@@ -263,7 +254,7 @@ start() {
   running etcd && stop
   local t0
   t0=$(now)
-  apt_install runc containernetworking-plugins openssl gcc libc6-dev
+  podstage_apt_install runc containernetworking-plugins openssl gcc libc6-dev
   unpack_debs
   write_configs
   [ -f "$RUN/sysctl.orig" ] || sysctl $SYSCTLS >"$RUN/sysctl.orig"
@@ -478,7 +469,7 @@ case "${1:-}" in
   namespace) shift; namespace "$@" ;;
   env)
     printf 'export KUBECONFIG=%s\nexport PODSTAGE_KUBECTL=%s\nexport PODSTAGE_REGISTRY=%s\n' \
-      "$KUBECONFIG_FILE" "$(kubectl_bin)" "$REGISTRY"
+      "$KUBECONFIG_FILE" "$K8S_BIN/kubectl" "$REGISTRY"
     printf 'export PODSTAGE_IMAGE_REGISTRY=%s/podstage\nexport PODSTAGE_IMAGE_DIGESTS_FILE=%s\n' \
       "$REGISTRY" "$STATE/image-digests"
     ;;

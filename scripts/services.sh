@@ -17,16 +17,8 @@ STATE_DIR=$CACHE_DIR/services
 
 log() { echo "services: $*" >&2; }
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-
-apt_install() {
-  local missing=()
-  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  log "installing ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
-    || { as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
-}
+# shellcheck source=scripts/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
 
 wait_for() { # wait_for <what> <command...>
   local what=$1; shift
@@ -35,7 +27,7 @@ wait_for() { # wait_for <what> <command...>
 }
 
 start_redis() {
-  apt_install redis-server
+  podstage_apt_install redis-server
   if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then return 0; fi
   mkdir -p "$STATE_DIR"
   # No persistence: a test cache, flushed freely.
@@ -102,7 +94,7 @@ prepare_pg_user() {
   local dir=$PG_HOME
   while dir=$(dirname "$dir"); [ "$dir" != / ]; do
     runuser -u "$PG_OS_USER" -- test -x "$dir" && continue
-    apt_install acl
+    podstage_apt_install acl
     setfacl -m "u:$PG_OS_USER:x" "$dir"
   done
   mkdir -p "$PG_DATA" "$PG_RUN"

@@ -7,6 +7,7 @@ registry, Maven's settings and its built-in central repository, cargo's sources)
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 import re
@@ -108,6 +109,7 @@ def cargo_hosts() -> set[str]:
     return {h for h in hosts if h}
 
 
+@functools.cache  # several subprocesses; the machine's configuration does not change during a run
 def registry_hosts() -> dict[str, set[str]]:
     return {
         "apt": apt_hosts(),

@@ -12,8 +12,9 @@ NAME=localhost/podstage/xcom-sidecar
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get download busybox-static >/dev/null 2>&1) \
-  || { apt-get update -qq >/dev/null && (cd "$work" && apt-get download busybox-static >/dev/null); }
+# shellcheck source=scripts/apt.sh
+. "$REPO/scripts/apt.sh"
+podstage_apt_download "$work" busybox-static
 deb=$(ls "$work"/busybox-static_*.deb)
 key=$( { sha256sum "$deb" | cut -d' ' -f1; cat "$0" "$HERE/pgrep" "$REPO/build-tools/k8s/image-archive.py"; } \
   | sha256sum | cut -c1-12)
