@@ -348,7 +348,7 @@ stop() {
   stop_process registry
   # What the pods leave on the host: mounts under the state directory (overlay roots, network
   # namespaces, volumes), the bridge, libcni's result cache, the kubepods cgroups, the kernel settings.
-  grep -o " $STATE/[^ ]*" /proc/mounts | sort -r | while read -r mount; do
+  { grep -o " $STATE/[^ ]*" /proc/mounts || true; } | sort -r | while read -r mount; do
     umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null || true
   done
   ip link del "$BRIDGE" 2>/dev/null || true
