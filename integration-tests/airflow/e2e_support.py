@@ -46,6 +46,8 @@ LLM_SIM_OPTIONS = (
 #: A Redis database of its own per backend (the demo uses 2, bench/run 3), emptied when the home is made: the
 #: first run of a session is cold.
 REDIS_DB = {"local": 5, "podman": 6}
+#: The local run the Kubernetes tests compare the cluster's with (integration-tests/kubernetes).
+BASELINE_REDIS_DB = 7
 DAG_STAGES = {
     "podstage_rag_ingest": ("ingest", "preprocess", "embed", "store"),
     "podstage_llm_batch": ("ingest", "infer", "store"),
@@ -174,7 +176,7 @@ def missing_pieces(backend: str, dag_id: str, home: AirflowHome) -> list[str]:
     return missing
 
 
-def make_home(backend: str, services: dict[str, str], llm_endpoint: str) -> AirflowHome:
+def make_home(backend: str, services: dict[str, str], llm_endpoint: str, redis_db: int | None = None) -> AirflowHome:
     if backend == "podman" and not shutil.which("podman"):
         pytest.skip("podman is not installed")
     root = Path(tempfile.mkdtemp(prefix=f"podstage-e2e-{backend}-"))
@@ -192,7 +194,7 @@ def make_home(backend: str, services: dict[str, str], llm_endpoint: str) -> Airf
         "PODSTAGE_EXECUTION": backend,
         "PODSTAGE_DATA_DIR": str(data),
         "PODSTAGE_SUMMARY_DIR": str(root / "summaries"),
-        "PODSTAGE_REDIS_URL": f"{services['PODSTAGE_TEST_REDIS_URL'].rstrip('/')}/{REDIS_DB[backend]}",
+        "PODSTAGE_REDIS_URL": f"{services['PODSTAGE_TEST_REDIS_URL'].rstrip('/')}/{redis_db or REDIS_DB[backend]}",
         "PODSTAGE_DB_URL": services["PODSTAGE_TEST_DB_URL"],
         "PODSTAGE_DB_USER": services["PODSTAGE_TEST_DB_USER"],
         "PODSTAGE_DB_PASSWORD": services["PODSTAGE_TEST_DB_PASSWORD"],

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -52,3 +55,41 @@ def start_cluster() -> Cluster:
     env = cluster_env()
     env["SIDECAR_IMAGE"] = push_sidecar()
     return Cluster(env)
+
+
+def kubernetes_airflow_env(cluster: Cluster, namespace: str, root: Path) -> dict[str, str]:
+    """An Airflow home under ``root`` whose stages run as pods of ``namespace`` (made by ``cluster.sh namespace``
+    on ``root/data``, with the sample inputs at /data/samples), as a deployment configures it: the Kubernetes
+    connection, the backend, the data volume's claim, the registry and the images' digests."""
+    data = root / "data"
+    shutil.copytree(REPO / "dags" / "data", data / "samples", dirs_exist_ok=True)
+    made = run(str(CLUSTER), "namespace", namespace, str(data))
+    assert made.returncode == 0, made.stderr
+    connection = {
+        "conn_type": "kubernetes",
+        "extra": {
+            "in_cluster": False,
+            "kube_config_path": cluster.env["KUBECONFIG"],
+            "namespace": namespace,
+            "xcom_sidecar_container_image": cluster.env["SIDECAR_IMAGE"],
+        },
+    }
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", str(root)),
+        "LANG": "C.UTF-8",
+        "AIRFLOW_HOME": str(root / "airflow"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW_CONN_KUBERNETES_DEFAULT": json.dumps(connection),
+        "PODSTAGE_EXECUTION": "kubernetes",
+        "PODSTAGE_NAMESPACE": namespace,
+        "PODSTAGE_DATA_DIR": "/data",
+        "PODSTAGE_DATA_PVC": "podstage-data",
+        "PODSTAGE_SAMPLES_DIR": "/data/samples",
+        "PODSTAGE_SUMMARY_DIR": str(root / "summaries"),
+        "PODSTAGE_METRICS_ENABLED": "false",
+        "PODSTAGE_PROGRESS_INTERVAL": "0",
+        "PODSTAGE_IMAGE_REGISTRY": cluster.env["PODSTAGE_IMAGE_REGISTRY"],
+        "PODSTAGE_IMAGE_DIGESTS_FILE": cluster.env["PODSTAGE_IMAGE_DIGESTS_FILE"],
+    }

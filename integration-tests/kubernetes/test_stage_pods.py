@@ -3,13 +3,12 @@ stage image pulled from the cluster's registry by digest, a namespace enforcing 
 "restricted", the data volume a PersistentVolumeClaim, the XCom through the sidecar.
 
 The example DAG's first task (ingest, which needs no service) under `airflow tasks test`; the whole
-DAGs, with Redis, PostgreSQL and the LLM simulator as pods, come next (issue 20).
+DAGs, with Redis, PostgreSQL and the LLM simulator as pods, are in test_example_dags_on_kubernetes.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from cluster_support import AIRFLOW_VENV, CLUSTER, REPO, Cluster, run, start_cluster
+from cluster_support import AIRFLOW_VENV, CLUSTER, Cluster, kubernetes_airflow_env, run, start_cluster
 
 NAMESPACE = "podstage-it"
 
@@ -36,39 +35,10 @@ def cluster() -> Iterator[Cluster]:
 @pytest.fixture(scope="module")
 def airflow(cluster: Cluster) -> Iterator[tuple[dict[str, str], Path]]:
     root = Path(tempfile.mkdtemp(prefix="podstage-k8s-"))
-    data = root / "data"
-    shutil.copytree(REPO / "dags" / "data", data / "samples")
-    made = run(str(CLUSTER), "namespace", NAMESPACE, str(data))
-    assert made.returncode == 0, made.stderr
-    connection = {
-        "conn_type": "kubernetes",
-        "extra": {
-            "in_cluster": False,
-            "kube_config_path": cluster.env["KUBECONFIG"],
-            "namespace": NAMESPACE,
-            "xcom_sidecar_container_image": cluster.env["SIDECAR_IMAGE"],
-        },
-    }
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.environ.get("HOME", str(root)),
-        "LANG": "C.UTF-8",
-        "AIRFLOW_HOME": str(root / "airflow"),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW_CONN_KUBERNETES_DEFAULT": json.dumps(connection),
-        "PODSTAGE_EXECUTION": "kubernetes",
-        "PODSTAGE_NAMESPACE": NAMESPACE,
-        "PODSTAGE_DATA_DIR": "/data",
-        "PODSTAGE_DATA_PVC": "podstage-data",
-        "PODSTAGE_SAMPLES_DIR": "/data/samples",
-        "PODSTAGE_METRICS_ENABLED": "false",
-        "PODSTAGE_IMAGE_REGISTRY": cluster.env["PODSTAGE_IMAGE_REGISTRY"],
-        "PODSTAGE_IMAGE_DIGESTS_FILE": cluster.env["PODSTAGE_IMAGE_DIGESTS_FILE"],
-    }
+    env = kubernetes_airflow_env(cluster, NAMESPACE, root)
     migrated = run(str(AIRFLOW_VENV / "bin" / "airflow"), "db", "migrate", env=env, timeout=600)
     assert migrated.returncode == 0, migrated.stderr
-    yield env, data
+    yield env, root / "data"
     shutil.rmtree(root, ignore_errors=True)
 
 

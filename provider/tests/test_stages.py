@@ -64,3 +64,17 @@ def test_a_local_run_gets_its_pods_memory_limit(stage: str):
 def test_a_local_run_keeps_the_memory_its_flags_set():
     settings = Settings.from_env({"JAVA_HOME": "/jdk", "PODSTAGE_JVM_FLAGS": "-XX:+UseSerialGC -XX:MaxRAM=2g"})
     assert LocalProcessRunner(settings).jvm_flags("infer") == ["-XX:+UseSerialGC", "-XX:MaxRAM=2g"]
+
+
+def _millicores(quantity: str) -> int:
+    return int(quantity[:-1]) if quantity.endswith("m") else int(float(quantity) * 1000)
+
+
+@pytest.mark.parametrize("stage", sorted(STAGES))
+def test_a_stage_pod_fits_a_two_cpu_node_with_its_sidecar_and_the_services(stage: str):
+    # KubernetesPodOperator's xcom sidecar requests 1m; the test cluster's Redis, PostgreSQL and simulator
+    # pods request nothing. A request above what is left keeps the pod Pending for ever on such a node.
+    spec = STAGES[stage]
+    assert _millicores(spec.cpu_request) + 1 <= 2000 - 100, spec
+    assert _millicores(spec.cpu_request) <= _millicores(spec.cpu_limit)
+    assert memory_bytes(spec.memory_request) <= memory_bytes(spec.memory_limit)

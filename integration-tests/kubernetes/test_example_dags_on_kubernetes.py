@@ -1,0 +1,183 @@
+"""The three example DAGs under `airflow dags test` with PODSTAGE_EXECUTION=kubernetes: every stage a pod
+of a restricted namespace, pulled from the cluster's registry by digest, talking to Redis, PostgreSQL
+and the LLM simulator that run as pods of the same cluster (cluster_services.py). Each DAG runs on the
+local backend too, in the same test, and the two must agree: records per stage, rows stored, cost,
+the A/B winner. No pod may be left behind after a DAG.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cluster_services import Services, apply, deploy, secret, simulator_args
+from cluster_support import CLUSTER, REPO, Cluster, kubernetes_airflow_env, run, start_cluster
+from e2e_support import (
+    BASELINE_REDIS_DB,
+    LARGE_MODEL,
+    LLM_SIM_OPTIONS,
+    SMALL_MODEL,
+    AirflowHome,
+    make_home,
+    services_env,
+)
+from support import inference_connection, running_llm_sim
+
+NAMESPACE = "podstage-dags"
+AB_SIDE_BY_SIDE = {"force": "both", "auto_approve": True}
+#: What a stage's totals must agree on between the backends (durations and latencies are the machine's).
+COMPARED = ("tasks", "records_in", "records_out", "rejects", "already_done", "cache_hits")
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    cluster = start_cluster()
+    pushed = run(str(CLUSTER), "push-images", timeout=900)
+    assert pushed.returncode == 0, pushed.stderr
+    yield cluster
+    cluster.kubectl("delete", "namespace", NAMESPACE, "--wait=true", "--timeout=120s", check=False)
+    cluster.kubectl("delete", "pv", f"{NAMESPACE}-data", check=False)
+    run(str(CLUSTER), "stop")
+
+
+@pytest.fixture(scope="module")
+def services(cluster: Cluster) -> Services:
+    return deploy(cluster, simulator_args(LLM_SIM_OPTIONS))
+
+
+@pytest.fixture(scope="module")
+def kubernetes(cluster: Cluster, services: Services, tmp_path_factory: pytest.TempPathFactory) -> AirflowHome:
+    root = tmp_path_factory.mktemp("dags-on-kubernetes")
+    env = kubernetes_airflow_env(cluster, NAMESPACE, root)
+    services.db_secret(NAMESPACE)
+    apply(cluster, secret("podstage-llm", NAMESPACE, {"api-key": "sim-key"}))
+    env.update(
+        {
+            "PODSTAGE_REDIS_URL": f"{services.redis_url}/0",
+            "PODSTAGE_DB_URL": services.db_url,
+            "PODSTAGE_DB_USER": "podstage",
+            "PODSTAGE_POD_TEMPLATE_FILE": str(services.pod_template(root / "pod-template.yaml")),
+            # as on the local backend (e2e_support.make_home), the key from a Kubernetes Secret
+            "AIRFLOW_CONN_PODSTAGE_LLM": inference_connection(
+                services.llm_endpoint, SMALL_MODEL, price_input_per_1k=0.00015, price_output_per_1k=0.0006,
+                kubernetes_secret="podstage-llm",
+            ),
+            "AIRFLOW_CONN_PODSTAGE_LLM_CANDIDATE": inference_connection(
+                services.llm_endpoint, LARGE_MODEL, price_input_per_1k=0.0025, price_output_per_1k=0.01,
+                kubernetes_secret="podstage-llm",
+            ),
+        }
+    )  # fmt: skip
+    home = AirflowHome(backend="kubernetes", home=root, env=env, pg_bin=Path("/nonexistent"))
+    home.airflow("db", "migrate", timeout=600)
+    home.airflow("pools", "import", str(REPO / "airflow-config" / "pools.json"))
+    return home
+
+
+@pytest.fixture(scope="module")
+def local() -> Iterator[AirflowHome]:
+    """The same DAGs on the local backend, against the host's Redis and PostgreSQL and a simulator of its own."""
+    with running_llm_sim(*LLM_SIM_OPTIONS) as endpoint:
+        home = make_home("local", services_env(), endpoint, redis_db=BASELINE_REDIS_DB)
+        yield home
+    shutil.rmtree(home.home, ignore_errors=True)
+
+
+def no_pod_left(cluster: Cluster) -> None:
+    # The operator deletes its pod when the task ends; deletion takes the pod's grace period: wait for it.
+    cluster.kubectl("-n", NAMESPACE, "wait", "--for=delete", "pod", "--all", "--timeout=120s")
+    assert cluster.kubectl("-n", NAMESPACE, "get", "pods", "-o", "name").strip() == ""
+
+
+def totals(summary: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {stage: {key: t.get(key) for key in COMPARED} for stage, t in summary["stages"].items()}
+
+
+def rows(psql: Any, sql: str) -> list[list[str]]:
+    return [line.split("|") for line in psql(sql).splitlines() if line]
+
+
+def quoted(values: list[str]) -> str:
+    return ",".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def test_rag_ingest_stores_the_same_chunks_and_vectors_as_the_local_backend(
+    cluster: Cluster, services: Services, kubernetes: AirflowHome, local: AirflowHome
+):
+    conf = {"shard_size": 4}
+    local.dags_test("podstage_rag_ingest", conf)
+    kubernetes.dags_test("podstage_rag_ingest", conf)
+    no_pod_left(cluster)
+    here, there = local.summary("podstage_rag_ingest"), kubernetes.summary("podstage_rag_ingest")
+    assert there["shards"] == here["shards"] >= 3
+    assert totals(there) == totals(here)
+    assert totals(there)["embed"]["records_out"] == 12
+    assert {t: c["upserted"] for t, c in there["tables"].items()} == {
+        t: c["upserted"] for t, c in here["tables"].items()
+    }
+
+    columns = "id, doc_id, chunk_index, md5(text), embedding::text"
+    stored = rows(services.psql, f"SELECT {columns} FROM podstage_chunks ORDER BY id")
+    assert len(stored) == totals(there)["store"]["records_out"]
+    ids = [row[0] for row in stored]
+    baseline = rows(local.psql, f"SELECT {columns} FROM podstage_chunks WHERE id IN ({quoted(ids)}) ORDER BY id")
+    assert [row[:4] for row in stored] == [row[:4] for row in baseline]
+    # The same model and runtime in the image as in the jar: the vectors agree (to float rounding).
+    for pod_row, local_row in zip(stored, baseline, strict=True):
+        pod_vector, local_vector = json.loads(pod_row[4]), json.loads(local_row[4])
+        assert len(pod_vector) == len(local_vector) == 384
+        assert max(abs(a - b) for a, b in zip(pod_vector, local_vector, strict=True)) < 1e-4
+
+
+def test_llm_batch_answers_and_pays_the_same_as_the_local_backend(
+    cluster: Cluster, services: Services, kubernetes: AirflowHome, local: AirflowHome
+):
+    conf = {"shard_size": 20}
+    local.dags_test("podstage_llm_batch", conf)
+    kubernetes.dags_test("podstage_llm_batch", conf)
+    no_pod_left(cluster)
+    here, there = local.summary("podstage_llm_batch"), kubernetes.summary("podstage_llm_batch")
+    assert totals(there) == totals(here)
+    assert totals(there)["infer"]["records_out"] == 60
+    assert math.isclose(there["stages"]["infer"]["cost_usd"], here["stages"]["infer"]["cost_usd"], rel_tol=1e-9)
+    assert there["stages"]["infer"]["cost_usd"] > 0
+    assert there["thresholds"]["violations"] == here["thresholds"]["violations"] == []
+
+    columns = "id, variant, model, md5(output::text), input_tokens, output_tokens, cost_usd"
+    run_id = there["run_id"].replace("'", "''")
+    stored = rows(services.psql, f"SELECT {columns} FROM podstage_results WHERE run_id = '{run_id}' ORDER BY id")
+    assert len(stored) == 60
+    baseline = rows(
+        local.psql,
+        f"SELECT {columns} FROM podstage_results WHERE run_id = '{here['run_id']}' ORDER BY id",
+    )
+    assert stored == baseline
+    # Every question reached the simulator in the cluster once, through the stage pods.
+    assert services.simulator_stats()["items"] == 60
+
+
+def test_ab_test_picks_the_same_winner_as_the_local_backend(
+    cluster: Cluster, services: Services, kubernetes: AirflowHome, local: AirflowHome
+):
+    local.dags_test("podstage_ab_test", AB_SIDE_BY_SIDE)
+    kubernetes.dags_test("podstage_ab_test", AB_SIDE_BY_SIDE)
+    no_pod_left(cluster)
+    here, there = local.summary("podstage_ab_test"), kubernetes.summary("podstage_ab_test")
+    assert totals(there) == totals(here)
+    assert there["variants_run"] == here["variants_run"] == ["a", "b"]
+    decided = ("verdict", "winner", "decided_by", "rule")
+    assert {k: there["evaluation"][k] for k in decided} == {k: here["evaluation"][k] for k in decided}
+    assert there["evaluation"]["winner"] == "b"
+    judged = ("model", "records", "quality", "exact_match", "cost_per_record_usd")
+    for name in ("a", "b"):
+        pod_variant, local_variant = there["evaluation"]["variants"][name], here["evaluation"]["variants"][name]
+        assert {k: pod_variant[k] for k in judged} == pytest.approx({k: local_variant[k] for k in judged})
+    assert there["promoted"]["winner"] == here["promoted"]["winner"] == "b"
+    run_id = there["run_id"].replace("'", "''")
+    assert int(services.psql(f"SELECT count(*) FROM podstage_ab_results WHERE run_id = '{run_id}'")) >= 1
