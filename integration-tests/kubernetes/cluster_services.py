@@ -23,7 +23,9 @@ from typing import Any
 
 import yaml
 
-from cluster_support import CLUSTER, REPO, Cluster, run
+from cluster_support import CLUSTER, REPO, Cluster, kubernetes_airflow_env, run
+from e2e_support import LARGE_MODEL, SMALL_MODEL, AirflowHome
+from support import inference_connection
 
 NAMESPACE = "podstage-services"
 HERE = Path(__file__).resolve().parent
@@ -81,10 +83,41 @@ class Services:
         """The Secret ``podstage-db`` the stages of ``namespace`` read their database password from."""
         apply(self.cluster, secret("podstage-db", namespace, {"password": self.db_password}))
 
-    def exec(self, service: str, *command: str, stdin: str | None = None) -> str:
-        return self.cluster.kubectl(
-            "-n", self.namespace, "exec", "-i", f"deploy/{service}", "--", *command, stdin=stdin
+    def airflow_home(self, namespace: str, root: Path, **connection_extras: Any) -> AirflowHome:
+        """An Airflow home whose stages run as pods of ``namespace`` and use these services, configured as a
+        deployment configures them: addresses by Service name, the database password and the API key from
+        Kubernetes Secrets, the pod template from airflow-config/. ``connection_extras`` go to both
+        inference connections (stage options such as ``max_in_flight``)."""
+        env = kubernetes_airflow_env(self.cluster, namespace, root)
+        self.db_secret(namespace)
+        apply(self.cluster, secret("podstage-llm", namespace, {"api-key": "sim-key"}))
+        prices = {SMALL_MODEL: (0.00015, 0.0006), LARGE_MODEL: (0.0025, 0.01)}  # as e2e_support.make_home
+        connections = {
+            name: inference_connection(
+                self.llm_endpoint, model, price_input_per_1k=prices[model][0], price_output_per_1k=prices[model][1],
+                kubernetes_secret="podstage-llm", **connection_extras,
+            )
+            for name, model in (("PODSTAGE_LLM", SMALL_MODEL), ("PODSTAGE_LLM_CANDIDATE", LARGE_MODEL))
+        }  # fmt: skip
+        env.update({f"AIRFLOW_CONN_{name}": value for name, value in connections.items()})
+        env.update(
+            {
+                "PODSTAGE_REDIS_URL": f"{self.redis_url}/0",
+                "PODSTAGE_DB_URL": self.db_url,
+                "PODSTAGE_DB_USER": DB_USER,
+                "PODSTAGE_POD_TEMPLATE_FILE": str(self.pod_template(root / "pod-template.yaml")),
+            }
         )
+        home = AirflowHome(backend="kubernetes", home=root, env=env, pg_bin=Path("/nonexistent"))
+        home.airflow("db", "migrate", timeout=600)
+        home.airflow("pools", "import", str(REPO / "airflow-config" / "pools.json"))
+        return home
+
+    def exec(self, service: str, *command: str, stdin: str | None = None) -> str:
+        interactive = ["-i"] if stdin is not None else []
+        return self.cluster.kubectl(
+            "-n", self.namespace, "exec", *interactive, f"deploy/{service}", "--", *command, stdin=stdin
+        )  # fmt: skip
 
     def psql(self, sql: str) -> str:
         """``sql`` as the stages' role, inside the PostgreSQL pod (the host has no route to it)."""
@@ -96,11 +129,19 @@ class Services:
     def redis(self, *command: str) -> str:
         return self.exec("redis", "redis-cli", *command).strip()
 
-    def simulator_stats(self) -> dict[str, Any]:
-        """The simulator's admin counters (requests, failures, tokens), read inside its pod."""
-        request = "GET /admin/stats HTTP/1.1\\r\\nHost: llm-sim\\r\\nConnection: close\\r\\n\\r\\n"
-        out = self.exec("llm-sim", "bash", "-c", f"exec 3<>/dev/tcp/127.0.0.1/8080; printf '{request}' >&3; cat <&3")
+    def simulator(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A call to the simulator's admin API (stats, fail, reset), made inside its pod."""
+        payload = json.dumps(body) if body is not None else ""
+        request = f"{method} {path} HTTP/1.1\\r\\nHost: llm-sim\\r\\nConnection: close\\r\\n"
+        request += f"Content-Type: application/json\\r\\nContent-Length: {len(payload)}\\r\\n\\r\\n"
+        # the body as an argument, not on stdin: kubectl exec does not pass an empty stdin's end on
+        script = f"exec 3<>/dev/tcp/127.0.0.1/{PORTS['llm-sim']}; printf '{request}%s' \"$1\" >&3; cat <&3"
+        out = self.exec("llm-sim", "bash", "-c", script, "request", payload)
         return dict(json.loads(out.replace("\r\n", "\n").split("\n\n", 1)[1]))  # after the headers
+
+    def simulator_stats(self) -> dict[str, Any]:
+        """The simulator's counters: requests, items answered, in flight, tokens."""
+        return self.simulator("GET", "/admin/stats")
 
 
 def apply(cluster: Cluster, *objects: dict[str, Any]) -> None:

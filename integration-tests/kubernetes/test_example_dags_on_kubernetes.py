@@ -11,23 +11,20 @@ import json
 import math
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from cluster_services import Services, apply, deploy, secret, simulator_args
-from cluster_support import CLUSTER, REPO, Cluster, kubernetes_airflow_env, run, start_cluster
+from cluster_services import Services
+from cluster_support import Cluster
 from e2e_support import (
     BASELINE_REDIS_DB,
-    LARGE_MODEL,
     LLM_SIM_OPTIONS,
-    SMALL_MODEL,
     AirflowHome,
     make_home,
     services_env,
 )
-from support import inference_connection, running_llm_sim
+from support import running_llm_sim
 
 NAMESPACE = "podstage-dags"
 AB_SIDE_BY_SIDE = {"force": "both", "auto_approve": True}
@@ -36,48 +33,15 @@ COMPARED = ("tasks", "records_in", "records_out", "rejects", "already_done", "ca
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[Cluster]:
-    cluster = start_cluster()
-    pushed = run(str(CLUSTER), "push-images", timeout=900)
-    assert pushed.returncode == 0, pushed.stderr
-    yield cluster
-    cluster.kubectl("delete", "namespace", NAMESPACE, "--wait=true", "--timeout=120s", check=False)
-    cluster.kubectl("delete", "pv", f"{NAMESPACE}-data", check=False)
-    run(str(CLUSTER), "stop")
-
-
-@pytest.fixture(scope="module")
-def services(cluster: Cluster) -> Services:
-    return deploy(cluster, simulator_args(LLM_SIM_OPTIONS))
+def cluster(stage_cluster: Cluster) -> Iterator[Cluster]:
+    yield stage_cluster
+    stage_cluster.kubectl("delete", "namespace", NAMESPACE, "--wait=true", "--timeout=120s", check=False)
+    stage_cluster.kubectl("delete", "pv", f"{NAMESPACE}-data", check=False)
 
 
 @pytest.fixture(scope="module")
 def kubernetes(cluster: Cluster, services: Services, tmp_path_factory: pytest.TempPathFactory) -> AirflowHome:
-    root = tmp_path_factory.mktemp("dags-on-kubernetes")
-    env = kubernetes_airflow_env(cluster, NAMESPACE, root)
-    services.db_secret(NAMESPACE)
-    apply(cluster, secret("podstage-llm", NAMESPACE, {"api-key": "sim-key"}))
-    env.update(
-        {
-            "PODSTAGE_REDIS_URL": f"{services.redis_url}/0",
-            "PODSTAGE_DB_URL": services.db_url,
-            "PODSTAGE_DB_USER": "podstage",
-            "PODSTAGE_POD_TEMPLATE_FILE": str(services.pod_template(root / "pod-template.yaml")),
-            # as on the local backend (e2e_support.make_home), the key from a Kubernetes Secret
-            "AIRFLOW_CONN_PODSTAGE_LLM": inference_connection(
-                services.llm_endpoint, SMALL_MODEL, price_input_per_1k=0.00015, price_output_per_1k=0.0006,
-                kubernetes_secret="podstage-llm",
-            ),
-            "AIRFLOW_CONN_PODSTAGE_LLM_CANDIDATE": inference_connection(
-                services.llm_endpoint, LARGE_MODEL, price_input_per_1k=0.0025, price_output_per_1k=0.01,
-                kubernetes_secret="podstage-llm",
-            ),
-        }
-    )  # fmt: skip
-    home = AirflowHome(backend="kubernetes", home=root, env=env, pg_bin=Path("/nonexistent"))
-    home.airflow("db", "migrate", timeout=600)
-    home.airflow("pools", "import", str(REPO / "airflow-config" / "pools.json"))
-    return home
+    return services.airflow_home(NAMESPACE, tmp_path_factory.mktemp("dags-on-kubernetes"))
 
 
 @pytest.fixture(scope="module")

@@ -27,10 +27,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.providers.cncf.kubernetes.secret import Secret
 from airflow.providers.cncf.kubernetes.utils.container import get_container_termination_message
+from airflow.providers.cncf.kubernetes.utils.pod_manager import PodLaunchFailedException
 from airflow.sdk.exceptions import AirflowException, AirflowSkipException
 from kubernetes.client import models as k8s
+from kubernetes.client.exceptions import ApiException
 
-from podstage_provider import exit_codes, pod
+from podstage_provider import exit_codes, pod, pod_failures
 from podstage_provider.backends import Invocation, StageRunner, runner_for
 from podstage_provider.hooks.inference import InferenceEndpoint, InferenceEndpointHook
 from podstage_provider.settings import Settings
@@ -255,6 +257,7 @@ class PodstageOperator(KubernetesPodOperator):
         self._endpoint: InferenceEndpoint | None = None
         self._secret_env: dict[str, str] = {}
         self._runner: StageRunner | None = None
+        self._launch_failure: AirflowException | None = None
         self.env_vars = self._stage_env()
         if _is_plain(self.input) and _is_plain(self.options):
             self.arguments = self._stage_arguments()
@@ -498,6 +501,25 @@ class PodstageOperator(KubernetesPodOperator):
             return
         super().on_kill()
 
+    def get_or_create_pod(self, pod_request_obj: k8s.V1Pod, context: Context) -> k8s.V1Pod:
+        try:
+            return super().get_or_create_pod(pod_request_obj, context)
+        except ApiException as e:
+            refusal = pod_failures.admission_refusal(self.stage, pod_request_obj.metadata.namespace, e)
+            if refusal is None:
+                raise
+            raise refusal from e
+
+    def await_pod_start(self, pod: k8s.V1Pod) -> None:
+        try:
+            super().await_pod_start(pod)
+        except PodLaunchFailedException as e:
+            # KubernetesPodOperator's cleanup runs next and raises its own "Pod returned a failure": ours wins there.
+            self._launch_failure = pod_failures.pull_failure(self.stage, str(self.image), e)
+            if self._launch_failure is None:
+                raise
+            raise self._launch_failure from e
+
     def cleanup(
         self,
         pod: k8s.V1Pod,
@@ -511,9 +533,14 @@ class PodstageOperator(KubernetesPodOperator):
         except AirflowSkipException:
             raise
         except AirflowException as e:
+            if self._launch_failure is not None:
+                raise self._launch_failure from e
             code = _exit_code(remote_pod, self.base_container_name)
             if code is None or code == 0:
                 raise
+            oom = pod_failures.oom_killed(remote_pod, self.base_container_name)
+            if oom is not None:
+                raise exit_codes.StageFailedNoRetry(self.stage, code, oom) from e
             message = get_container_termination_message(remote_pod, self.base_container_name)
             reason = (
                 message.strip().splitlines()[0]

@@ -10,17 +10,23 @@ final class FailureInjector {
     private final Dice dice;
     private final Deque<Scripted> script = new ArrayDeque<>();
 
+    /** The scripted "failure" that serves the request. */
+    static final String PASS = "pass";
+
     FailureInjector(SimConfig config, Dice dice) {
         this.config = config;
         this.dice = dice;
     }
 
-    /** The next {@code count} requests fail with {@code type}; -1 means every request until {@link #clear()}. */
+    /**
+     * The next {@code count} requests fail with {@code type}; -1 means every request until {@link #clear()}.
+     * {@value #PASS} scripts requests that are served: "pass 5, then hang 1" holds a client at its sixth request.
+     */
     synchronized void failNext(String type, int count) {
         if (count == 0 || count < -1) {
             throw new IllegalArgumentException("count must be positive or -1 (until cleared), got " + count);
         }
-        script.add(new Scripted(Failure.parse(type), count));
+        script.add(new Scripted(PASS.equals(type) ? null : Failure.parse(type), count));
     }
 
     synchronized void clear() {
@@ -30,7 +36,7 @@ final class FailureInjector {
     /** The failure for the request being answered, or null to serve it. */
     synchronized Failure next() {
         Scripted head = script.peek();
-        if (head != null) {
+        if (head != null) { // a scripted pass has no failure: served, and the rate is not drawn
             if (head.remaining > 0 && --head.remaining == 0) {
                 script.poll();
             }

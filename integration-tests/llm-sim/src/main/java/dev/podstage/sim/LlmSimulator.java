@@ -111,7 +111,10 @@ public final class LlmSimulator implements AutoCloseable {
         return config;
     }
 
-    /** The next {@code count} requests fail with {@code type} (an HTTP status, hang, malformed or reset); -1 = until cleared. */
+    /**
+     * The next {@code count} requests fail with {@code type} (an HTTP status, hang, malformed or reset, or {@code pass}:
+     * served), after those scripted before; -1 = until cleared.
+     */
     public void failNext(String type, int count) {
         failures.failNext(type, count);
     }

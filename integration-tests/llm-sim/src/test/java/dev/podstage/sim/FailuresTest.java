@@ -100,6 +100,16 @@ class FailuresTest extends SharedSimulator {
     }
 
     @Test
+    void aScriptedPassServesThatManyRequestsBeforeTheNextFailure() {
+        sim.config().failureRate(1).failureTypes(java.util.List.of("500"));
+        sim.failNext("pass", 2);
+        sim.failNext("429", 1);
+
+        assertThat(IntStream.range(0, 4).map(i -> chat(sim, "m", "p").statusCode()))
+                .containsExactly(200, 200, 429, 500); // the pass also skips the random failures
+    }
+
+    @Test
     void failNextMinusOneIsDownUntilCleared() {
         sim.failNext("503", -1);
 

@@ -224,6 +224,9 @@ final class InferRun {
         return true;
     }
 
+    /** How often a wait for answers looks for a SIGTERM. */
+    private static final long SIGNAL_CHECK_MILLIS = 200;
+
     private boolean stopping() {
         return fatal != null || budgetStop || ctx.shutdown().requested();
     }
@@ -381,12 +384,24 @@ final class InferRun {
         }
     }
 
-    /** Waits for one request or lookup to finish (one must be out), then pumps. */
+    /**
+     * Waits for one request or lookup to finish (one must be out), then pumps. A SIGTERM ends the wait
+     * too: no event announces it, and an endpoint that holds every request open would otherwise keep
+     * the run here until the pod's grace period ran out in SIGKILL (exit 137, its ledger claim left to
+     * expire); the callers' loops then stop and {@link #awaitInFlight()} gives the requests their grace.
+     */
     private void awaitOne() throws InterruptedException {
         if (unsettled() >= s.maxInFlight()) {
             markPartial(); // early, once every slot is busy: the CPU would idle for a round trip anyway
         }
-        handle(events.take());
+        Event event;
+        while ((event = events.poll(SIGNAL_CHECK_MILLIS, TimeUnit.MILLISECONDS)) == null) {
+            if (ctx.shutdown().requested()) {
+                pump();
+                return;
+            }
+        }
+        handle(event);
         pump();
     }
 

@@ -160,4 +160,29 @@ class InferBudgetAndResumeIT extends InferTestBase {
         assertThat(Files.list(dir).map(p -> p.getFileName().toString()).filter(n -> n.contains("partial")).toList())
                 .as("no partial file left once complete").isEmpty();
     }
+
+    @Test
+    void sigtermWhileTheEndpointHoldsTheOnlyRequestExits75AfterTheShutdownGrace() throws Exception {
+        sim.failNext("pass", 5); // five answers, then a request that is never answered
+        sim.failNext("hang", 1);
+        JsonLines.texts(input(), 20, "held");
+        StageProcess.Running running = infer("--protocol", "openai-chat", "--max-in-flight", "1", "--timeout", "600s")
+                .env("PODSTAGE_INFER_SHUTDOWN_GRACE", "1s").withLedger().start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!(sim.stats().items() == 5 && sim.stats().count("hang") == 1) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(sim.stats().count("hang")).as("held at the sixth request").isEqualTo(1);
+
+        running.terminate();
+        StageProcess.Result interrupted = running.await(Duration.ofSeconds(60));
+
+        assertThat(interrupted.exitCode()).as(interrupted.toString()).isEqualTo(75);
+        assertThat(interrupted.logs()).contains("abandoning 1 in-flight requests")
+                .contains("stopped by SIGTERM: 5 records answered and saved");
+        StageProcess.Result rerun = infer("--protocol", "openai-chat", "--max-in-flight", "1").withLedger().run();
+        assertThat(rerun.exitCode()).as(rerun.toString()).isZero();
+        assertThat(JsonLines.ids(output())).hasSize(20).doesNotHaveDuplicates();
+        assertThat(sim.stats().items()).as("the five saved answers are not asked again").isEqualTo(20);
+    }
 }

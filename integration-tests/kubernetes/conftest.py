@@ -1,0 +1,27 @@
+"""Fixtures of the tests that run whole workflows on the cluster: the cluster with the stage images pushed,
+and its services (cluster_services.py). Each test module starts the cluster (a running one is reused)
+and stops it at its end, so every module leaves the host as it found it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from cluster_services import Services, deploy, simulator_args
+from cluster_support import CLUSTER, Cluster, run, start_cluster
+from e2e_support import LLM_SIM_OPTIONS
+
+
+@pytest.fixture(scope="module")
+def stage_cluster() -> Iterator[Cluster]:
+    cluster = start_cluster()
+    pushed = run(str(CLUSTER), "push-images", timeout=900)
+    assert pushed.returncode == 0, pushed.stderr
+    yield cluster
+    run(str(CLUSTER), "stop")
+
+
+@pytest.fixture(scope="module")
+def services(stage_cluster: Cluster) -> Services:
+    return deploy(stage_cluster, simulator_args(LLM_SIM_OPTIONS))

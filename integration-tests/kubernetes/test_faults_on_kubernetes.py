@@ -1,0 +1,138 @@
+"""Failures as a cluster produces them, and what Airflow then does (dags/podstage_cluster_faults.py):
+
+- a stage pod deleted while it runs: SIGTERM, the stage saves what it answered and exits 75, Airflow
+  retries, the retry resumes from the ledger: no row twice, no answer paid twice;
+- a pod over its memory limit: OOMKilled, a task failure that names the limit;
+- an image that does not exist: the task fails at the pull, naming the image, without waiting for a timeout;
+- a pod spec the restricted namespace refuses: a task failure naming the field.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cluster_services import Services
+from cluster_support import Cluster
+from e2e_support import AIRFLOW, AirflowHome
+
+NAMESPACE = "podstage-faults"
+DAGS = Path(__file__).resolve().parent / "dags"
+
+
+@pytest.fixture(scope="module")
+def cluster(stage_cluster: Cluster) -> Iterator[Cluster]:
+    yield stage_cluster
+    stage_cluster.kubectl("delete", "namespace", NAMESPACE, "--wait=true", "--timeout=120s", check=False)
+    stage_cluster.kubectl("delete", "pv", f"{NAMESPACE}-data", check=False)
+
+
+@pytest.fixture(scope="module")
+def home(cluster: Cluster, services: Services, tmp_path_factory: pytest.TempPathFactory) -> AirflowHome:
+    home = services.airflow_home(NAMESPACE, tmp_path_factory.mktemp("faults-on-kubernetes"))
+    home.env["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAGS)
+    return home
+
+
+def wait_until(what: str, condition, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} did not happen within {timeout}s"
+        time.sleep(0.5)
+
+
+def task_test(home: AirflowHome, task_id: str) -> str:
+    """The task's log under `airflow tasks test`, which ends the task failed (and exits 0 all the same)."""
+    result = home.airflow("tasks", "test", "podstage_cluster_faults", task_id, check=False)
+    log = result.stdout + result.stderr
+    assert "new_state=failed" in log, log[-5000:]
+    return log
+
+
+def test_a_pod_deleted_mid_run_exits_75_and_the_retry_resumes_without_paying_twice(
+    cluster: Cluster, services: Services, home: AirflowHome
+):
+    nonce = uuid.uuid4().hex
+    questions = home.home / "data" / "interrupted" / "questions.jsonl"  # the data volume, seen from the host
+    questions.parent.mkdir(parents=True, exist_ok=True)
+    questions.write_text(
+        "".join(json.dumps({"id": f"q{i:02d}", "text": f"{nonce} question {i}"}) + "\n" for i in range(20))
+    )
+    for path in (questions.parent, questions):
+        os.chown(path, 1001, 0)
+    # Hold the stage at its sixth request: the simulator answers five, then never answers the next one
+    # (the stage sends one request at a time and waits 600 s for it).
+    services.simulator("POST", "/admin/reset")
+    services.simulator("POST", "/admin/fail", {"type": "pass", "count": 5})
+    services.simulator("POST", "/admin/fail", {"type": "hang", "count": 1})
+
+    run = subprocess.Popen(
+        [str(AIRFLOW), "dags", "test", "podstage_cluster_interrupted"],
+        env=home.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        wait_until(
+            "the infer pod held at its sixth request",
+            lambda: (lambda s: (s["items"], s["in_flight"]) == (5, 1))(services.simulator_stats()),
+        )
+        pod = cluster.kubectl("-n", NAMESPACE, "get", "pods", "-l", "podstage.dev/stage=infer", "-o", "name").strip()
+        assert pod.count("pod/") == 1, pod
+        # Every change of the pod until it is gone, the base container's exit code among them.
+        watch = subprocess.Popen(
+            [cluster.env["PODSTAGE_KUBECTL"], "--kubeconfig", cluster.env["KUBECONFIG"], "-n", NAMESPACE,
+             "get", pod, "--watch", "--output-watch-events", "-o",
+             'jsonpath={.type} {.object.status.containerStatuses[?(@.name=="base")].state.terminated.exitCode}{"\\n"}'],
+            stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        cluster.kubectl("-n", NAMESPACE, "delete", pod, "--wait=false")
+        out, _ = watch.communicate(timeout=120)  # the watch ends with the pod's deletion
+        log, _ = run.communicate(timeout=900)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    events = [line.split() for line in out.splitlines() if line.strip()]
+    assert ["DELETED", "75"] in events or any(e[1:] == ["75"] for e in events), out
+    assert run.returncode == 0, log[-6000:]
+    assert "stopped by SIGTERM: 5 records answered and saved" in log, log[-6000:]
+
+    states = home.task_states("podstage_cluster_interrupted", home.latest_run_id("podstage_cluster_interrupted"))
+    assert states["infer"] == ["success"] and states["store"] == ["success"]
+    report = home.summary("podstage_cluster_interrupted")
+    infer = report["infer"]
+    assert infer["records_out"] == 20
+    # Each question was answered by the endpoint exactly once: five before the deletion, fifteen on the retry;
+    # the held request was never answered, so never paid.
+    stats = services.simulator_stats()
+    assert stats["items"] == 20, stats
+    rows = services.psql(
+        f"SELECT count(*), count(DISTINCT id), sum(cost_usd) FROM podstage_results WHERE run_id = '{report['run_id']}'"
+    ).split("|")
+    assert [int(rows[0]), int(rows[1])] == [20, 20]
+    assert float(rows[2]) == pytest.approx(infer["cost_usd"]) and infer["cost_usd"] > 0
+    cluster.kubectl("-n", NAMESPACE, "wait", "--for=delete", "pod", "--all", "--timeout=120s")
+
+
+def test_a_pod_over_its_memory_limit_fails_the_task_naming_the_limit(cluster: Cluster, home: AirflowHome):
+    log = task_test(home, "over_memory_limit")
+    assert "OOMKilled" in log, log[-5000:]
+    assert "memory limit of 40Mi" in log, log[-5000:]
+
+
+def test_an_image_that_does_not_exist_fails_at_the_pull_naming_it(cluster: Cluster, home: AirflowHome):
+    log = task_test(home, "image_missing")
+    image = f"{cluster.env['PODSTAGE_IMAGE_REGISTRY']}/ingest:no-such-tag"
+    assert f"the image {image} cannot be pulled" in log, log[-5000:]
+    assert "Pod took too long" not in log  # failed at the pull, not at the start timeout
+
+
+def test_a_pod_the_restricted_namespace_refuses_fails_naming_the_field(cluster: Cluster, home: AirflowHome):
+    log = task_test(home, "runs_as_root")
+    assert f'namespace {NAMESPACE} refused the pod: violates PodSecurity "restricted:latest"' in log, log[-5000:]
+    assert "runAsUser=0" in log
