@@ -122,6 +122,12 @@ EOF
     podman save --quiet --format docker-archive "$image" | docker load >/dev/null && log "$stage: loaded into docker too"
   fi
 done
+# The stages built before and not rebuilt now keep their lines (images/build.sh infer rebuilds only infer).
+if [ -f "$digests" ]; then
+  while read -r image rest; do
+    grep -q "^$image " "$digests.new" || echo "$image $rest" >>"$digests.new"
+  done <"$digests"
+fi
 mv "$digests.new" "$digests"
 log "digests: $digests"
 cat "$digests"

@@ -403,6 +403,13 @@ namespace() { # namespace NAME DIR
   # The stages run as uid 1001, group 0 (images/base/build.sh); fsGroup does not reach a local volume.
   chown -R 1001:0 "$dir"
   chmod -R u+rwX,g+rwX "$dir"
+  # A volume's path cannot change: one left by an earlier run on another directory goes first, with its claim.
+  local path
+  path=$(kubectl get pv "$name-data" -o jsonpath='{.spec.local.path}' 2>/dev/null || true)
+  if [ -n "$path" ] && [ "$path" != "$dir" ]; then
+    kubectl -n "$name" delete pvc podstage-data --ignore-not-found --wait=true --timeout=60s >/dev/null
+    kubectl delete pv "$name-data" --wait=true --timeout=60s >/dev/null
+  fi
   kubectl apply -f - >/dev/null <<EOF
 apiVersion: v1
 kind: Namespace
