@@ -7,8 +7,10 @@
 #   (a small and a large model) side by side — quality against the sample references, cost per record,
 #   p95 latency — and the winner the evaluate stage's rule picks.
 #
-# Backend: PODSTAGE_EXECUTION=local (default here: each stage as a local process) or podman (the
-# stage images, built first with images/build.sh). On a cluster the same DAGs run as pods.
+# Backend: PODSTAGE_EXECUTION=local (default here: each stage as a local process), podman (the
+# stage images, built first with images/build.sh) or kubernetes: every stage a pod of the one-node
+# cluster scripts/cluster.sh starts (the images pulled from its registry, Redis, PostgreSQL and the
+# simulator as pods too; stopped at the end unless PODSTAGE_KEEP_CLUSTER=1).
 # Real endpoint: PODSTAGE_DEMO_ENDPOINT=https://…/v1 PODSTAGE_DEMO_MODEL=… [PODSTAGE_DEMO_MODEL_B=…]
 #   PODSTAGE_INFER_API_KEY=… bash scripts/demo.sh   (prices: PODSTAGE_DEMO_PRICES[_B]=in,out USD per 1k tokens)
 set -euo pipefail
@@ -23,14 +25,36 @@ eval "$(scripts/services.sh env)"
 echo "demo: building the stages ($(java -version 2>&1 | head -1))"
 mvn -B -ntp -q install -DskipTests
 export PODSTAGE_EXECUTION=${PODSTAGE_EXECUTION:-local}
-if [ "$PODSTAGE_EXECUTION" = podman ]; then
+if [ "$PODSTAGE_EXECUTION" != local ]; then
   images/build.sh >/dev/null
 fi
 VENV=$(scripts/airflow-venv.sh)
 
 SIM_PID=
-cleanup() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null || true; }
+cleanup() {
+  [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null
+  if [ "$PODSTAGE_EXECUTION" = kubernetes ] && [ -z "${PODSTAGE_KEEP_CLUSTER:-}" ]; then
+    scripts/cluster.sh stop >/dev/null 2>&1
+  fi
+  true
+}
 trap cleanup EXIT
+
+if [ "$PODSTAGE_EXECUTION" = kubernetes ]; then
+  if [ -n "${PODSTAGE_DEMO_ENDPOINT:-}" ]; then
+    echo "demo: the cluster's pods reach only each other: PODSTAGE_DEMO_ENDPOINT works on the local and podman backends"
+    exit 2
+  fi
+  scripts/cluster.sh start
+  scripts/cluster.sh push-images
+  # The namespace (Pod Security restricted, the data volume on $WORK/data), the services as pods and the
+  # Airflow environment that points the DAGs at them: integration-tests/kubernetes/cluster_services.py.
+  env_file=$WORK/cluster.env
+  PYTHONPATH=integration-tests/kubernetes:integration-tests/airflow:provider/tests \
+    "$VENV/bin/python" integration-tests/kubernetes/cluster_services.py env podstage-demo "$WORK" >"$env_file"
+  . "$env_file"
+  echo "demo: on the one-node cluster: stages in namespace podstage-demo, Redis, PostgreSQL and the LLM simulator in podstage-services"
+else # local and podman: the host's Redis and PostgreSQL, the simulator as a process, down to the matching fi
 
 # The A/B test compares two connections: podstage_llm (variant a, the model in production; the LLM
 # batch uses it too) and podstage_llm_candidate (variant b).
@@ -84,6 +108,7 @@ export AIRFLOW_CONN_PODSTAGE_LLM AIRFLOW_CONN_PODSTAGE_LLM_CANDIDATE
 mkdir -p "$PODSTAGE_DATA_DIR" "$PODSTAGE_SUMMARY_DIR"
 "$VENV/bin/airflow" db migrate >"$WORK/airflow-db.log" 2>&1 || { tail -20 "$WORK/airflow-db.log"; exit 1; }
 "$VENV/bin/airflow" pools import airflow-config/pools.json >/dev/null
+fi # backend
 
 dag() { # dag PASS DAG_ID [airflow dags test args...]
   local pass=$1 dag_id=$2 log

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import secrets
+import shlex
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -283,3 +285,28 @@ def simulator_args(options: tuple[str, ...]) -> list[str]:
         if arg == "--answers":
             args[i + 1] = SIM_REFERENCES
     return args
+
+
+def main(argv: list[str]) -> int:
+    """``python cluster_services.py env NAMESPACE DIR``: on the running cluster (scripts/cluster.sh start and
+    push-images first), deploys the services, makes NAMESPACE with its data volume on DIR (the sample inputs
+    copied in) and an Airflow home in DIR/airflow, and prints the environment to run the example DAGs there
+    (``export NAME=value`` lines, for eval): what scripts/demo.sh does with PODSTAGE_EXECUTION=kubernetes. Run it
+    with PYTHONPATH naming this directory, integration-tests/airflow and provider/tests (the test helpers)."""
+    if len(argv) != 3 or argv[0] != "env":
+        print(main.__doc__, file=sys.stderr)
+        return 2
+    from cluster_support import start_cluster
+    from e2e_support import LLM_SIM_OPTIONS
+
+    namespace, root = argv[1], Path(argv[2])
+    cluster = start_cluster()  # running already: only pushes the xcom sidecar
+    home = deploy(cluster, simulator_args(LLM_SIM_OPTIONS)).airflow_home(namespace, root)
+    for name, value in sorted(home.env.items()):
+        if name not in ("PATH", "HOME", "LANG"):
+            print(f"export {name}={shlex.quote(value)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

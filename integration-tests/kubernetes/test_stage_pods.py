@@ -9,6 +9,7 @@ DAGs, with Redis, PostgreSQL and the LLM simulator as pods, are in test_example_
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from cluster_support import AIRFLOW_VENV, CLUSTER, Cluster, kubernetes_airflow_env, run, start_cluster
+from podstage_provider.stages import STAGES, memory_bytes
 
 NAMESPACE = "podstage-it"
 
@@ -63,6 +65,13 @@ def test_ingest_runs_as_a_pod_of_the_restricted_namespace_and_returns_its_xcom(
     # The XCom came through the sidecar, and the operator's first kill command ended it (our pgrep).
     assert "Pushing xcom" in log
     assert "Primary kill command failed" not in log
+    # The JVM sized itself from the pod's limits (docs/adr/0006): at most 70 % of the 768Mi memory limit
+    # (the node has 24 GiB), and the one CPU of the CPU limit (the node has 2).
+    sized = re.search(r"ingest \S+ starting \(.*; heap up to (\d+) MiB, (\d+) CPUs?\)", log)
+    assert sized, log[-5000:]
+    limit_mib = memory_bytes(STAGES["ingest"].memory_limit) >> 20
+    assert 0.6 * limit_mib < int(sized.group(1)) <= 0.7 * limit_mib
+    assert int(sized.group(2)) == 1 == int(STAGES["ingest"].cpu_limit)
     # The shards are on the data volume, written by the stage's uid: the 12 sample documents, once each.
     shards = sorted((data / "rag" / "shards").glob("*.jsonl"))
     assert shards, "no shard on the data volume"

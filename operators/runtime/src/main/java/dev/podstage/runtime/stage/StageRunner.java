@@ -67,7 +67,8 @@ public class StageRunner {
         try (StageMetrics metrics = StageMetrics.create(shared, airflow, stage.name());
                 Progress progress = new Progress(stage.name())) {
             try {
-                LOG.infof("%s %s starting (%s)", stage.name(), stage.version(), airflow.describe());
+                LOG.infof("%s %s starting (%s; %s)", stage.name(), stage.version(), airflow.describe(),
+                        JvmResources.current().describe());
                 job.inputs().forEach(StageRunner::checkInput);
                 JobKey key = new JobKey(stage.name(), stage.version(), job.answerConfig(), job.inputs(), progress);
                 if (!job.defersJobKey()) {
