@@ -7,8 +7,9 @@
 #   - the Airflow side with pytest in the pinned Airflow venv (provider, rendered pods, every DAG
 #     imported on every backend, `airflow dags test` end to end on the local and podman backends);
 #   - a real one-node Kubernetes (scripts/cluster.sh: built from Go modules the first time, ~5 min):
-#     pulls from its registry, the xcom sidecar, a stage through KubernetesPodOperator in a restricted
-#     namespace; stopped at the end, leaving the host as it was;
+#     pulls from its registry, the xcom sidecar, the three example DAGs through KubernetesPodOperator in a
+#     restricted namespace with Redis, PostgreSQL and the simulator as pods (compared with the local
+#     backend), and the failures a cluster makes; stopped at the end, leaving the host as it was;
 #   - the repository's own checks (tests/: where things come from, the services, the base image's mirror).
 set -euo pipefail
 cd "$(dirname "$0")/.."
