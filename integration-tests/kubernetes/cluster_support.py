@@ -48,6 +48,11 @@ class Cluster:
             assert result.returncode == 0, f"kubectl {' '.join(args)}: {result.stderr}"
         return result.stdout
 
+    def delete_namespace(self, namespace: str) -> None:
+        """A namespace ``cluster.sh namespace`` made, with its data volume (a cluster-wide object)."""
+        self.kubectl("delete", "namespace", namespace, "--wait=true", "--timeout=120s", check=False)
+        self.kubectl("delete", "pv", f"{namespace}-data", check=False)
+
 
 def start_cluster() -> Cluster:
     started = run(str(CLUSTER), "start", timeout=3600)

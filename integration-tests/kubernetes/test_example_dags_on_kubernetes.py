@@ -35,8 +35,7 @@ COMPARED = ("tasks", "records_in", "records_out", "rejects", "already_done", "ca
 @pytest.fixture(scope="module")
 def cluster(stage_cluster: Cluster) -> Iterator[Cluster]:
     yield stage_cluster
-    stage_cluster.kubectl("delete", "namespace", NAMESPACE, "--wait=true", "--timeout=120s", check=False)
-    stage_cluster.kubectl("delete", "pv", f"{NAMESPACE}-data", check=False)
+    stage_cluster.delete_namespace(NAMESPACE)
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +66,14 @@ def rows(psql: Any, sql: str) -> list[list[str]]:
     return [line.split("|") for line in psql(sql).splitlines() if line]
 
 
+def on_both(dag_id: str, conf: dict[str, Any], local: AirflowHome, kubernetes: AirflowHome, cluster: Cluster):
+    """The DAG run locally, then on the cluster: the two runs' summaries, once no pod of the cluster's is left."""
+    local.dags_test(dag_id, conf)
+    kubernetes.dags_test(dag_id, conf)
+    no_pod_left(cluster)
+    return local.summary(dag_id), kubernetes.summary(dag_id)
+
+
 def quoted(values: list[str]) -> str:
     return ",".join("'" + v.replace("'", "''") + "'" for v in values)
 
@@ -75,10 +82,7 @@ def test_rag_ingest_stores_the_same_chunks_and_vectors_as_the_local_backend(
     cluster: Cluster, services: Services, kubernetes: AirflowHome, local: AirflowHome
 ):
     conf = {"shard_size": 4}
-    local.dags_test("podstage_rag_ingest", conf)
-    kubernetes.dags_test("podstage_rag_ingest", conf)
-    no_pod_left(cluster)
-    here, there = local.summary("podstage_rag_ingest"), kubernetes.summary("podstage_rag_ingest")
+    here, there = on_both("podstage_rag_ingest", conf, local, kubernetes, cluster)
     assert there["shards"] == here["shards"] >= 3
     assert totals(there) == totals(here)
     assert totals(there)["embed"]["records_out"] == 12
@@ -103,10 +107,7 @@ def test_llm_batch_answers_and_pays_the_same_as_the_local_backend(
     cluster: Cluster, services: Services, kubernetes: AirflowHome, local: AirflowHome
 ):
     conf = {"shard_size": 20}
-    local.dags_test("podstage_llm_batch", conf)
-    kubernetes.dags_test("podstage_llm_batch", conf)
-    no_pod_left(cluster)
-    here, there = local.summary("podstage_llm_batch"), kubernetes.summary("podstage_llm_batch")
+    here, there = on_both("podstage_llm_batch", conf, local, kubernetes, cluster)
     assert totals(there) == totals(here)
     assert totals(there)["infer"]["records_out"] == 60
     assert math.isclose(there["stages"]["infer"]["cost_usd"], here["stages"]["infer"]["cost_usd"], rel_tol=1e-9)
@@ -129,10 +130,7 @@ def test_llm_batch_answers_and_pays_the_same_as_the_local_backend(
 def test_ab_test_picks_the_same_winner_as_the_local_backend(
     cluster: Cluster, services: Services, kubernetes: AirflowHome, local: AirflowHome
 ):
-    local.dags_test("podstage_ab_test", AB_SIDE_BY_SIDE)
-    kubernetes.dags_test("podstage_ab_test", AB_SIDE_BY_SIDE)
-    no_pod_left(cluster)
-    here, there = local.summary("podstage_ab_test"), kubernetes.summary("podstage_ab_test")
+    here, there = on_both("podstage_ab_test", AB_SIDE_BY_SIDE, local, kubernetes, cluster)
     assert totals(there) == totals(here)
     assert there["variants_run"] == here["variants_run"] == ["a", "b"]
     decided = ("verdict", "winner", "decided_by", "rule")

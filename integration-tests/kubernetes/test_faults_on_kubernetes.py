@@ -31,8 +31,7 @@ DAGS = Path(__file__).resolve().parent / "dags"
 @pytest.fixture(scope="module")
 def cluster(stage_cluster: Cluster) -> Iterator[Cluster]:
     yield stage_cluster
-    stage_cluster.kubectl("delete", "namespace", NAMESPACE, "--wait=true", "--timeout=120s", check=False)
-    stage_cluster.kubectl("delete", "pv", f"{NAMESPACE}-data", check=False)
+    stage_cluster.delete_namespace(NAMESPACE)
 
 
 @pytest.fixture(scope="module")

@@ -17,21 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from cluster_support import AIRFLOW_VENV, CLUSTER, Cluster, kubernetes_airflow_env, run, start_cluster
+from cluster_support import AIRFLOW_VENV, Cluster, kubernetes_airflow_env, run
 from podstage_provider.stages import STAGES, memory_bytes
 
 NAMESPACE = "podstage-it"
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[Cluster]:
-    cluster = start_cluster()
-    pushed = run(str(CLUSTER), "push-images", timeout=900)
-    assert pushed.returncode == 0, pushed.stderr
-    yield cluster
-    cluster.kubectl("delete", "namespace", NAMESPACE, "--wait=true", "--timeout=120s", check=False)
-    cluster.kubectl("delete", "pv", f"{NAMESPACE}-data", check=False)
-    run(str(CLUSTER), "stop")
+def cluster(stage_cluster: Cluster) -> Iterator[Cluster]:
+    yield stage_cluster
+    stage_cluster.delete_namespace(NAMESPACE)
 
 
 @pytest.fixture(scope="module")
