@@ -1,6 +1,8 @@
 """Fixtures of the tests that run whole workflows on the cluster: the cluster with the stage images pushed,
-and its services (cluster_services.py). Each test module starts the cluster (a running one is reused)
-and stops it at its end, so every module leaves the host as it found it."""
+and its services (cluster_services.py). The fixture is ``pod_services``: ``services`` is the host's, in
+integration-tests/airflow/conftest.py, and pytest gave the airflow tests this module's fixture when both
+had that name. Each test module starts the cluster (a running one is reused) and stops it at its end, so
+every module leaves the host as it found it."""
 
 from __future__ import annotations
 
@@ -23,5 +25,5 @@ def stage_cluster() -> Iterator[Cluster]:
 
 
 @pytest.fixture(scope="module")
-def services(stage_cluster: Cluster) -> Services:
+def pod_services(stage_cluster: Cluster) -> Services:
     return deploy(stage_cluster, simulator_args(LLM_SIM_OPTIONS))

@@ -39,8 +39,8 @@ def cluster(stage_cluster: Cluster) -> Iterator[Cluster]:
 
 
 @pytest.fixture(scope="module")
-def kubernetes(cluster: Cluster, services: Services, tmp_path_factory: pytest.TempPathFactory) -> AirflowHome:
-    return services.airflow_home(NAMESPACE, tmp_path_factory.mktemp("dags-on-kubernetes"))
+def kubernetes(cluster: Cluster, pod_services: Services, tmp_path_factory: pytest.TempPathFactory) -> AirflowHome:
+    return pod_services.airflow_home(NAMESPACE, tmp_path_factory.mktemp("dags-on-kubernetes"))
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def quoted(values: list[str]) -> str:
 
 
 def test_rag_ingest_stores_the_same_chunks_and_vectors_as_the_local_backend(
-    cluster: Cluster, services: Services, kubernetes: AirflowHome, local: AirflowHome
+    cluster: Cluster, pod_services: Services, kubernetes: AirflowHome, local: AirflowHome
 ):
     conf = {"shard_size": 4}
     here, there = on_both("podstage_rag_ingest", conf, local, kubernetes, cluster)
@@ -91,7 +91,7 @@ def test_rag_ingest_stores_the_same_chunks_and_vectors_as_the_local_backend(
     }
 
     columns = "id, doc_id, chunk_index, md5(text), embedding::text"
-    stored = rows(services.psql, f"SELECT {columns} FROM podstage_chunks ORDER BY id")
+    stored = rows(pod_services.psql, f"SELECT {columns} FROM podstage_chunks ORDER BY id")
     assert len(stored) == totals(there)["store"]["records_out"]
     ids = [row[0] for row in stored]
     baseline = rows(local.psql, f"SELECT {columns} FROM podstage_chunks WHERE id IN ({quoted(ids)}) ORDER BY id")
@@ -104,7 +104,7 @@ def test_rag_ingest_stores_the_same_chunks_and_vectors_as_the_local_backend(
 
 
 def test_llm_batch_answers_and_pays_the_same_as_the_local_backend(
-    cluster: Cluster, services: Services, kubernetes: AirflowHome, local: AirflowHome
+    cluster: Cluster, pod_services: Services, kubernetes: AirflowHome, local: AirflowHome
 ):
     conf = {"shard_size": 20}
     here, there = on_both("podstage_llm_batch", conf, local, kubernetes, cluster)
@@ -116,7 +116,7 @@ def test_llm_batch_answers_and_pays_the_same_as_the_local_backend(
 
     columns = "id, variant, model, md5(output::text), input_tokens, output_tokens, cost_usd"
     run_id = there["run_id"].replace("'", "''")
-    stored = rows(services.psql, f"SELECT {columns} FROM podstage_results WHERE run_id = '{run_id}' ORDER BY id")
+    stored = rows(pod_services.psql, f"SELECT {columns} FROM podstage_results WHERE run_id = '{run_id}' ORDER BY id")
     assert len(stored) == 60
     baseline = rows(
         local.psql,
@@ -124,11 +124,11 @@ def test_llm_batch_answers_and_pays_the_same_as_the_local_backend(
     )
     assert stored == baseline
     # Every question reached the simulator in the cluster once, through the stage pods.
-    assert services.simulator_stats()["items"] == 60
+    assert pod_services.simulator_stats()["items"] == 60
 
 
 def test_ab_test_picks_the_same_winner_as_the_local_backend(
-    cluster: Cluster, services: Services, kubernetes: AirflowHome, local: AirflowHome
+    cluster: Cluster, pod_services: Services, kubernetes: AirflowHome, local: AirflowHome
 ):
     here, there = on_both("podstage_ab_test", AB_SIDE_BY_SIDE, local, kubernetes, cluster)
     assert totals(there) == totals(here)
@@ -142,4 +142,4 @@ def test_ab_test_picks_the_same_winner_as_the_local_backend(
         assert {k: pod_variant[k] for k in judged} == pytest.approx({k: local_variant[k] for k in judged})
     assert there["promoted"]["winner"] == here["promoted"]["winner"] == "b"
     run_id = there["run_id"].replace("'", "''")
-    assert int(services.psql(f"SELECT count(*) FROM podstage_ab_results WHERE run_id = '{run_id}'")) >= 1
+    assert int(pod_services.psql(f"SELECT count(*) FROM podstage_ab_results WHERE run_id = '{run_id}'")) >= 1

@@ -35,8 +35,8 @@ def cluster(stage_cluster: Cluster) -> Iterator[Cluster]:
 
 
 @pytest.fixture(scope="module")
-def home(cluster: Cluster, services: Services, tmp_path_factory: pytest.TempPathFactory) -> AirflowHome:
-    home = services.airflow_home(NAMESPACE, tmp_path_factory.mktemp("faults-on-kubernetes"))
+def home(cluster: Cluster, pod_services: Services, tmp_path_factory: pytest.TempPathFactory) -> AirflowHome:
+    home = pod_services.airflow_home(NAMESPACE, tmp_path_factory.mktemp("faults-on-kubernetes"))
     home.env["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAGS)
     return home
 
@@ -75,7 +75,7 @@ def task_test(home: AirflowHome, task_id: str) -> str:
 
 
 def test_a_pod_deleted_mid_run_exits_75_and_the_retry_resumes_without_paying_twice(
-    cluster: Cluster, services: Services, home: AirflowHome
+    cluster: Cluster, pod_services: Services, home: AirflowHome
 ):
     nonce = uuid.uuid4().hex
     questions = home.home / "data" / "interrupted" / "questions.jsonl"  # the data volume, seen from the host
@@ -87,9 +87,9 @@ def test_a_pod_deleted_mid_run_exits_75_and_the_retry_resumes_without_paying_twi
         os.chown(path, 1001, 0)
     # Hold the stage at its sixth request: the simulator answers five, then never answers the next one
     # (the stage sends one request at a time and waits 600 s for it).
-    services.simulator("POST", "/admin/reset")
-    services.simulator("POST", "/admin/fail", {"type": "pass", "count": 5})
-    services.simulator("POST", "/admin/fail", {"type": "hang", "count": 1})
+    pod_services.simulator("POST", "/admin/reset")
+    pod_services.simulator("POST", "/admin/fail", {"type": "pass", "count": 5})
+    pod_services.simulator("POST", "/admin/fail", {"type": "hang", "count": 1})
 
     run = subprocess.Popen(
         [str(AIRFLOW), "dags", "test", "podstage_cluster_interrupted"],
@@ -98,7 +98,7 @@ def test_a_pod_deleted_mid_run_exits_75_and_the_retry_resumes_without_paying_twi
     try:
         wait_until(
             "the infer pod held at its sixth request",
-            lambda: (lambda s: (s["items"], s["by_status"].get("hang")) == (5, 1))(services.simulator_stats()),
+            lambda: (lambda s: (s["items"], s["by_status"].get("hang")) == (5, 1))(pod_services.simulator_stats()),
         )
         pod = cluster.kubectl("-n", NAMESPACE, "get", "pods", "-l", "podstage.dev/stage=infer", "-o", "name").strip()
         assert pod.count("pod/") == 1, pod
@@ -126,10 +126,10 @@ def test_a_pod_deleted_mid_run_exits_75_and_the_retry_resumes_without_paying_twi
     assert infer["records_out"] == 20
     # Each question was answered by the endpoint exactly once: five before the deletion, fifteen on the retry;
     # the held request was never answered, so never paid.
-    stats = services.simulator_stats()
+    stats = pod_services.simulator_stats()
     assert stats["items"] == 20, stats
     run_id = report["run_id"]
-    count, distinct = services.psql(
+    count, distinct = pod_services.psql(
         f"SELECT count(*), count(DISTINCT id) FROM podstage_results WHERE run_id = '{run_id}'"
     ).split("|")
     assert (int(count), int(distinct)) == (20, 20)  # no row twice
@@ -138,8 +138,8 @@ def test_a_pod_deleted_mid_run_exits_75_and_the_retry_resumes_without_paying_twi
     metrics = infer["metrics"]
     assert metrics["resumed"] == 5
     paid = f"SELECT sum(cost_usd) FROM podstage_results WHERE run_id = '{run_id}'"
-    assert metrics["cost_usd"] == pytest.approx(float(services.psql(paid + " AND id >= 'q05'")))
-    assert metrics["cost_usd_total"] == pytest.approx(float(services.psql(paid)))
+    assert metrics["cost_usd"] == pytest.approx(float(pod_services.psql(paid + " AND id >= 'q05'")))
+    assert metrics["cost_usd_total"] == pytest.approx(float(pod_services.psql(paid)))
     assert 0 < metrics["cost_usd"] < metrics["cost_usd_total"]
     cluster.kubectl("-n", NAMESPACE, "wait", "--for=delete", "pod", "--all", "--timeout=120s")
 

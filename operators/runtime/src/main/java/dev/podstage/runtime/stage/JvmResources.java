@@ -12,7 +12,7 @@ public record JvmResources(long maxHeapBytes, int cpus) {
         return new JvmResources(runtime.maxMemory(), runtime.availableProcessors());
     }
 
-    /** "heap up to 518 MiB, 1 CPU" */
+    /** "heap up to 520 MiB, 1 CPU": a 768Mi pod with the images' flags (70 % of the limit, less a survivor space) */
     public String describe() {
         return "heap up to " + (maxHeapBytes >> 20) + " MiB, " + cpus + (cpus == 1 ? " CPU" : " CPUs");
     }
