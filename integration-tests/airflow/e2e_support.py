@@ -58,12 +58,12 @@ DAG_STAGES = {
 def services_env() -> dict[str, str]:
     """PODSTAGE_TEST_* and PODSTAGE_PG_BIN (the server's own client tools) from scripts/services.sh env (the
     services must be running: scripts/services.sh start)."""
-    out = subprocess.run(
-        [str(REPO / "scripts" / "services.sh"), "env"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    return exported_env(REPO / "scripts" / "services.sh", "env")
+
+
+def exported_env(*command: str | Path) -> dict[str, str]:
+    """The ``export NAME=value`` lines a script prints for eval (``services.sh env``, ``cluster.sh env``), as a dict."""
+    out = subprocess.run([str(c) for c in command], check=True, capture_output=True, text=True)
     env = {}
     for line in out.stdout.splitlines():
         key, _, value = line.removeprefix("export ").partition("=")

@@ -8,6 +8,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from e2e_support import exported_env
+
 REPO = Path(__file__).resolve().parents[2]
 CLUSTER = REPO / "scripts" / "cluster.sh"
 AIRFLOW_VENV = Path.home() / ".cache" / "podstage" / "airflow-venv"
@@ -19,11 +21,7 @@ def run(*command: str, stdin: str | None = None, timeout: int = 300, env: dict[s
 
 def cluster_env() -> dict[str, str]:
     """scripts/cluster.sh env as a dict (KUBECONFIG, PODSTAGE_KUBECTL, PODSTAGE_REGISTRY, image settings)."""
-    env = {}
-    for line in run(str(CLUSTER), "env").stdout.splitlines():
-        key, _, value = line.removeprefix("export ").partition("=")
-        env[key] = value
-    return env
+    return exported_env(CLUSTER, "env")
 
 
 def push_sidecar() -> str:

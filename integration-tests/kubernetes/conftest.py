@@ -27,3 +27,11 @@ def stage_cluster() -> Iterator[Cluster]:
 @pytest.fixture(scope="module")
 def pod_services(stage_cluster: Cluster) -> Services:
     return deploy(stage_cluster, simulator_args(LLM_SIM_OPTIONS))
+
+
+@pytest.fixture(scope="module")
+def cluster(stage_cluster: Cluster, request: pytest.FixtureRequest) -> Iterator[Cluster]:
+    """The cluster for a module that works in its own namespace (the module's NAMESPACE, made by
+    ``cluster.sh namespace``): deleted with its data volume when the module ends."""
+    yield stage_cluster
+    stage_cluster.delete_namespace(request.module.NAMESPACE)

@@ -33,12 +33,6 @@ COMPARED = ("tasks", "records_in", "records_out", "rejects", "already_done", "ca
 
 
 @pytest.fixture(scope="module")
-def cluster(stage_cluster: Cluster) -> Iterator[Cluster]:
-    yield stage_cluster
-    stage_cluster.delete_namespace(NAMESPACE)
-
-
-@pytest.fixture(scope="module")
 def kubernetes(cluster: Cluster, pod_services: Services, tmp_path_factory: pytest.TempPathFactory) -> AirflowHome:
     return pod_services.airflow_home(NAMESPACE, tmp_path_factory.mktemp("dags-on-kubernetes"))
 

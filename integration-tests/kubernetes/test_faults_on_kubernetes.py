@@ -15,7 +15,6 @@ import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,12 +25,6 @@ from e2e_support import AIRFLOW, AirflowHome
 
 NAMESPACE = "podstage-faults"
 DAGS = Path(__file__).resolve().parent / "dags"
-
-
-@pytest.fixture(scope="module")
-def cluster(stage_cluster: Cluster) -> Iterator[Cluster]:
-    yield stage_cluster
-    stage_cluster.delete_namespace(NAMESPACE)
 
 
 @pytest.fixture(scope="module")
@@ -96,10 +89,12 @@ def test_a_pod_deleted_mid_run_exits_75_and_the_retry_resumes_without_paying_twi
         env=home.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:
-        wait_until(
-            "the infer pod held at its sixth request",
-            lambda: (lambda s: (s["items"], s["by_status"].get("hang")) == (5, 1))(pod_services.simulator_stats()),
-        )
+
+        def held() -> bool:  # five answered, the sixth request hanging
+            stats = pod_services.simulator_stats()
+            return (stats["items"], stats["by_status"].get("hang")) == (5, 1)
+
+        wait_until("the infer pod held at its sixth request", held)
         pod = cluster.kubectl("-n", NAMESPACE, "get", "pods", "-l", "podstage.dev/stage=infer", "-o", "name").strip()
         assert pod.count("pod/") == 1, pod
         # Every change of the pod until it is gone, the base container's exit code among them.

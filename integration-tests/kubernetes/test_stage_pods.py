@@ -24,12 +24,6 @@ NAMESPACE = "podstage-it"
 
 
 @pytest.fixture(scope="module")
-def cluster(stage_cluster: Cluster) -> Iterator[Cluster]:
-    yield stage_cluster
-    stage_cluster.delete_namespace(NAMESPACE)
-
-
-@pytest.fixture(scope="module")
 def airflow(cluster: Cluster) -> Iterator[tuple[dict[str, str], Path]]:
     root = Path(tempfile.mkdtemp(prefix="podstage-k8s-"))
     env = kubernetes_airflow_env(cluster, NAMESPACE, root)
