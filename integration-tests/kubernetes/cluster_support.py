@@ -6,6 +6,8 @@ import json
 import os
 import shutil
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from e2e_support import exported_env
@@ -17,6 +19,13 @@ AIRFLOW_VENV = Path.home() / ".cache" / "podstage" / "airflow-venv"
 
 def run(*command: str, stdin: str | None = None, timeout: int = 300, env: dict[str, str] | None = None):
     return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=timeout, check=False, env=env)
+
+
+def wait_until(what: str, condition: Callable[[], bool], timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} did not happen within {timeout}s"
+        time.sleep(0.5)
 
 
 def cluster_env() -> dict[str, str]:
