@@ -16,6 +16,8 @@
 #                     PODSTAGE_REGISTRY/NAME@sha256:..., the reference a pod spec should use
 #   push-images       pushes every stage image images/build.sh built (images/out/digests.txt) and
 #                     writes their digests where env's PODSTAGE_IMAGE_DIGESTS_FILE points
+#   drop-images       removes every image but the sandbox's from the node (containerd), so the
+#                     next pod of each pulls it cold (bench/run kubernetes)
 #   namespace NAME DIR   a production-shaped namespace for the stages: Pod Security "restricted"
 #                     enforced, and the data volume claim podstage-data bound to a local
 #                     PersistentVolume on the host directory DIR (made writable for the stages' uid)
@@ -243,6 +245,13 @@ pause_image() {
   python3 "$REPO/build-tools/k8s/image-archive.py" --layer "$dir/layer" --entrypoint /pause \
     --name "$PAUSE_IMAGE" --output "$dir/pause.tar"
   "${ctr[@]}" images import "$dir/pause.tar" >/dev/null
+}
+
+drop_images() {
+  local ctr=("$ROOTFS/ctr" --address "$SOCK" -n k8s.io) ref
+  # Every name of every image but the sandbox's: the CRI plugin also names each image by its id (sha256:…),
+  # which would keep its layers. --sync: containerd deletes the layers no name refers to any more.
+  for ref in $("${ctr[@]}" images ls -q | grep -vxF "$PAUSE_IMAGE"); do "${ctr[@]}" images rm --sync "$ref" >/dev/null; done
 }
 
 start() {
@@ -473,6 +482,7 @@ case "${1:-}" in
   status) status ;;
   push) shift; push "$@" ;;
   push-images) push_images ;;
+  drop-images) drop_images ;;
   namespace) shift; namespace "$@" ;;
   env)
     printf 'export KUBECONFIG=%s\nexport PODSTAGE_KUBECTL=%s\nexport PODSTAGE_REGISTRY=%s\n' \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 import pytest
 from airflow.dag_processing.dagbag import DagBag
@@ -15,7 +16,8 @@ from podstage_provider.operators import (
     PodstageApprovalOperator,
     StoreOperator,
 )
-from support import CONFIG, DAGS
+from podstage_provider.stages import STAGES
+from support import CONFIG, DAGS, REPO
 
 EXPECTED = {"podstage_rag_ingest", "podstage_llm_batch", "podstage_ab_test"}
 POOLS = set(json.loads((CONFIG / "pools.json").read_text()))
@@ -107,3 +109,22 @@ def test_ab_test_branch_join_evaluate_approval_promote(dagbag: DagBag):
         assert isinstance(infer, InferOperator)
         assert infer.variant == name
     assert dag.params["auto_approve"] is False
+
+
+def test_the_kubernetes_benchmark_dag_times_every_stage_and_a_python_pod_one_at_a_time(env, tmp_path):
+    """bench/dags/podstage_bench_pods.py (bench/run kubernetes): every stage twice, the Python task pod built by
+    the same operator with its own image, every pod kept for the bench to read, one task after another."""
+    python_image = "127.0.0.1:5000/podstage/python-task@sha256:" + "0" * 64
+    env.setenv("PODSTAGE_EXECUTION", "kubernetes")
+    env.setenv("PODSTAGE_DATA_DIR", str(tmp_path / "data"))
+    env.setenv("PODSTAGE_BENCH_PYTHON_IMAGE", python_image)
+    bag = DagBag(dag_folder=str(REPO / "bench" / "dags"))
+    assert bag.import_errors == {}
+    dag = bag.dags["podstage_bench_pods"]
+    tasks = {task.task_id: task for task in dag.tasks}
+    for stage in STAGES:
+        assert any(task.stage == stage and task_id.endswith("_small") for task_id, task in tasks.items()), stage
+    assert {task.image for task_id, task in tasks.items() if task_id.startswith("python_")} == {python_image}
+    assert all(task.on_finish_action == "keep_pod" for task in tasks.values())
+    order = [task.task_id for task in dag.topological_sort()]
+    assert all(tasks[later].upstream_task_ids >= {earlier} for earlier, later in pairwise(order))
