@@ -61,6 +61,11 @@ class AirflowApi:
                 return False
             raise
 
+    def unpause(self, dag_id: str) -> None:
+        """A DAG that `airflow dags test` registered first is paused (dags_are_paused_at_creation): the
+        scheduler would leave its runs queued."""
+        self.call("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
+
     def trigger(self, dag_id: str) -> str:
         return str(self.call("POST", f"/api/v2/dags/{dag_id}/dagRuns", {"logical_date": None})["dag_run_id"])
 

@@ -173,6 +173,7 @@ def test_a_task_marked_failed_in_airflow_deletes_its_pod_and_is_not_retried(
     hold_infer_at_its_sixth_question(home, pod_services)
     with scheduled_airflow(home) as airflow:
         wait_until("the DAG parsed", lambda: airflow.dag_parsed(INTERRUPTED))
+        airflow.unpause(INTERRUPTED)
         run_id = airflow.trigger(INTERRUPTED)
         pod = held_infer_pod(cluster, pod_services)
         watch = watch_pod(cluster, pod)
