@@ -14,8 +14,8 @@ import dev.podstage.runtime.io.Json;
 
 /**
  * A text, Markdown or HTML file is one document: its whole content is the record's text, its id is
- * generated from the content, {@code metadata.format} says what it is. A binary file (a NUL byte)
- * or one that is not UTF-8 is rejected as a whole.
+ * generated from the content, {@code metadata.format} says what it is. A binary file ({@link BinarySniff}),
+ * one with a NUL byte or one that is not UTF-8 is rejected as a whole: it is one record.
  */
 final class DocumentSource implements SourceReader {
 
@@ -33,9 +33,15 @@ final class DocumentSource implements SourceReader {
         byte[] bytes = Files.readAllBytes(file.path());
         long lines = lineCount(bytes);
         intake.lines(lines);
-        Optional<BinarySniff.Nul> binary = BinarySniff.inBytes(bytes, bytes.length);
+        Optional<BinarySniff.Nul> binary = BinarySniff.binary(bytes, bytes.length, true);
         if (binary.isPresent()) {
             intake.reject(binary.get().line(), binary.get().reason(file.name()), "");
+            return;
+        }
+        Optional<BinarySniff.Nul> nul = BinarySniff.firstNul(bytes, bytes.length);
+        if (nul.isPresent()) { // text with a NUL in it: the document is not text (PostgreSQL's text refuses it)
+            intake.reject(nul.get().line(), file.name() + ": NUL byte at offset " + nul.get().offset() + ", line "
+                    + nul.get().line() + "; only UTF-8 text is read", "");
             return;
         }
         String text;

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.podstage.runtime.io.Json;
+import dev.podstage.runtime.io.RecordIds;
 
 /**
  * JSON Lines: one object per line. The id field may be missing (an id is generated), a string or a
@@ -77,6 +78,11 @@ final class JsonLinesSource implements SourceReader {
         if (id != null && !id.isNull()) {
             if (id.isTextual() || id.isIntegralNumber()) {
                 idText = id.asText();
+                String problem = RecordIds.problem(idText);
+                if (problem != null) { // the rule of every stage's reader
+                    intake.reject(line.number(), where + "field '" + idField + "': " + problem, line.text());
+                    return;
+                }
             } else {
                 intake.reject(line.number(), where + "field '" + idField + "' is neither a string nor an integer",
                         line.text());

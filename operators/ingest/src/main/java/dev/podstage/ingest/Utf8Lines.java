@@ -13,7 +13,7 @@ import dev.podstage.runtime.io.ByteLines;
 
 /**
  * Physical lines of a byte stream ({@link ByteLines}), each decoded as UTF-8 on its own, so one bad
- * line is one reject instead of a broken file. A line that is not UTF-8 or longer than the limit
+ * line is one reject instead of a broken file. A line that is not UTF-8, holds a NUL byte or is longer than the limit
  * comes back with its problem and its first bytes (leniently decoded) for the rejects file. A UTF-8
  * byte order mark at the start is dropped.
  */
@@ -49,6 +49,10 @@ final class Utf8Lines implements Closeable {
         }
         try {
             String text = utf8.decode(ByteBuffer.wrap(line.bytes(), 0, line.length())).toString();
+            int nul = text.indexOf('\0');
+            if (nul >= 0) { // in a text file (BinarySniff): this line's problem, not the file's
+                return new Line(line.number(), null, "NUL byte at character " + (nul + 1) + ": not text", preview(line));
+            }
             return new Line(line.number(), text, null, null);
         } catch (CharacterCodingException e) {
             return new Line(line.number(), null, "not valid UTF-8", preview(line));

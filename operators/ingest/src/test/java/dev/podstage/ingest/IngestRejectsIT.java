@@ -57,10 +57,41 @@ class IngestRejectsIT extends IngestTestBase {
         assertThat(allRecords(run)).extracting(r -> r.path("text").asText()).containsExactly("fine text");
         List<JsonNode> rejects = JsonLines.read(rejectsFile());
         assertThat(rejects).extracting(r -> r.path("reason").asText()).satisfiesExactlyInAnyOrder(
-                r -> assertThat(r).startsWith("docs/image.txt: binary file (NUL byte at offset 8, line 3)"),
+                r -> assertThat(r).startsWith("docs/image.txt: binary file (NUL byte at offset 8, line 3; 1 of 3 lines read as text)"),
                 r -> assertThat(r).startsWith("docs/latin1.md: not valid UTF-8 (at offset 3)"),
-                r -> assertThat(r).startsWith("docs/utf16.jsonl: binary file (NUL byte at offset 1, line 1)"));
+                r -> assertThat(r).startsWith("docs/utf16.jsonl: binary file (NUL byte at offset 1, line 1; 0 of 2 lines read as text)"));
         assertThat(run.xcom().path("records_in").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void aNulByteInOneLineIsThatLinesRejectNotTheFiles() throws Exception {
+        Files.createDirectories(in(""));
+        Files.writeString(in("records.jsonl"),
+                "{\"id\":\"a\",\"text\":\"one\"}\n{\"id\":\"b\",\"text\":\"t\u0000wo\"}\n{\"id\":\"c\",\"text\":\"three\"}\n");
+        Files.writeString(in("rows.csv"), "id,text\nd,four\ne,fi\u0000ve\nf,six\n");
+
+        StageProcess.Result run = ingest("--input", in("").toString(), "--max-reject-ratio", "1").run();
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(allRecords(run)).extracting(r -> r.path("id").asText()).containsExactlyInAnyOrder("a", "c", "d", "f");
+        assertThat(JsonLines.read(rejectsFile())).extracting(r -> r.path("reason").asText()).satisfiesExactlyInAnyOrder(
+                r -> assertThat(r).endsWith("records.jsonl line 2: NUL byte at character 20: not text"),
+                r -> assertThat(r).endsWith("rows.csv row 2 (line 3): NUL byte at character 5: not text"));
+    }
+
+    @Test
+    void anIdThatIsNotUnicodeTextIsRejectedAsEveryStageRejectsIt() throws Exception {
+        Files.createDirectories(in(""));
+        Files.writeString(in("ids.jsonl"), "{\"id\":\"x\\ud800\",\"text\":\"one\"}\n{\"id\":\"x\\udbff\",\"text\":\"two\"}\n"
+                + "{\"id\":\"ok\",\"text\":\"three\"}\n");
+
+        StageProcess.Result run = ingest("--input", in("ids.jsonl").toString(), "--max-reject-ratio", "1").run();
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(allRecords(run)).extracting(r -> r.path("id").asText()).containsExactly("ok");
+        assertThat(JsonLines.read(rejectsFile())).extracting(r -> r.path("reason").asText()).containsExactly(
+                "ids.jsonl line 1: field 'id': id is not Unicode text: a lone surrogate \\uD800 at character 2",
+                "ids.jsonl line 2: field 'id': id is not Unicode text: a lone surrogate \\uDBFF at character 2");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.podstage.preprocess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -245,5 +246,22 @@ class PreprocessIT {
         assertThat(help.stdout().replaceAll("\\s+", " ")).contains("--strip").contains("PODSTAGE_PREPROCESS_STRIP").contains("Default: none")
                 .contains("--chunk-tokens").contains("Default: 512").contains("--chunk-overlap").contains("Default: 64")
                 .contains("--price-input-per-1k").contains("--expected-output-tokens").contains("Default: 256");
+    }
+
+    @Test
+    void aByteOrderMarkBeforeTheFirstDocumentCostsNoDocument() throws Exception {
+        byte[] bom = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
+        byte[] docs = "{\"id\":\"first\",\"text\":\"One.\"}\n{\"id\":\"second\",\"text\":\"Two.\"}\n"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] file = new byte[bom.length + docs.length];
+        System.arraycopy(bom, 0, file, 0, bom.length);
+        System.arraycopy(docs, 0, file, bom.length, docs.length);
+        Files.write(input(), file);
+
+        StageProcess.Result run = preprocess().run();
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(JsonLines.read(output())).extracting(c -> c.path("doc_id").asText()).containsExactly("first", "second");
+        assertThat(run.xcom().path("rejects").asLong()).isZero();
     }
 }

@@ -19,7 +19,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Streams JSON Lines one record at a time (never the whole file). Lines that are not UTF-8, not a
  * JSON object, or lack a string {@code id} go to the {@link Rejects} with their line number and
- * reason; blank lines are skipped.
+ * reason, and so does an id that is not Unicode text ({@link RecordIds}); blank lines are skipped.
+ * A UTF-8 byte order mark that starts the file is dropped, as ingest drops it (what some Windows
+ * editors and spreadsheet exports write first).
  */
 public final class JsonLinesReader implements Closeable {
 
@@ -38,7 +40,7 @@ public final class JsonLinesReader implements Closeable {
 
     public JsonLinesReader(Path path, Rejects rejects) {
         try {
-            this.lines = new ByteLines(new BufferedInputStream(Files.newInputStream(path), 1 << 16), MAX_LINE_BYTES);
+            this.lines = new ByteLines(new BufferedInputStream(Files.newInputStream(path), 1 << 16), MAX_LINE_BYTES, true);
         } catch (IOException e) {
             throw StageInputs.unreadable(path, e);
         }
@@ -96,7 +98,7 @@ public final class JsonLinesReader implements Closeable {
                     rejects.reject(line.number(), MISSING_ID, text(bytes, length, null));
                     return null;
                 }
-                return new JsonRecord(line.number(), id, strings);
+                return unicodeId(line, id, bytes, length, null) ? new JsonRecord(line.number(), id, strings) : null;
             }
         }
         JsonNode node;
@@ -117,7 +119,16 @@ public final class JsonLinesReader implements Closeable {
             rejects.reject(line.number(), MISSING_ID, text(bytes, length, text));
             return null;
         }
-        return new JsonRecord(line.number(), id.textValue(), object);
+        return unicodeId(line, id.textValue(), bytes, length, text) ? new JsonRecord(line.number(), id.textValue(), object)
+                : null;
+    }
+
+    private boolean unicodeId(ByteLines.Line line, String id, byte[] bytes, int length, String decoded) {
+        String problem = RecordIds.problem(id);
+        if (problem != null) {
+            rejects.reject(line.number(), problem, text(bytes, length, decoded));
+        }
+        return problem == null;
     }
 
     private static boolean isAscii(byte[] bytes, int length) {

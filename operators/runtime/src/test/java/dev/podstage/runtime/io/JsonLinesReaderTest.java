@@ -55,6 +55,57 @@ class JsonLinesReaderTest {
     }
 
     @Test
+    void aUtf8ByteOrderMarkBeforeTheFirstRecordIsNotPartOfIt() throws Exception {
+        // What editors on Windows and Excel's "CSV UTF-8"-style exports put first; ingest drops it too.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes(new byte[] { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF });
+        bytes.writeBytes("{\"id\":\"first\",\"text\":\"x\"}\n{\"id\":\"second\"}\n".getBytes(StandardCharsets.UTF_8));
+        Path input = Files.write(dir.resolve("bom.jsonl"), bytes.toByteArray());
+
+        List<String> ids = new ArrayList<>();
+        try (Rejects rejects = new Rejects(dir.resolve("out.jsonl")); JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
+            JsonRecord record;
+            while ((record = reader.next()) != null) {
+                ids.add(record.id() + "@" + record.line());
+            }
+            assertThat(rejects.count()).isZero();
+        }
+        assertThat(ids).containsExactly("first@1", "second@2");
+    }
+
+    @Test
+    void aByteOrderMarkAfterTheFirstLineIsTheRecordsProblem() throws Exception {
+        Path input = Files.writeString(dir.resolve("late-bom.jsonl"), "{\"id\":\"a\"}\n\uFEFF{\"id\":\"b\"}\n");
+        try (Rejects rejects = new Rejects(dir.resolve("out.jsonl")); JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
+            assertThat(reader.next().id()).isEqualTo("a");
+            assertThat(reader.next()).isNull();
+            assertThat(rejects.count()).isEqualTo(1); // only a file starts with a byte order mark
+        }
+    }
+
+    @Test
+    void anIdThatIsNotUnicodeTextIsRejectedNotMangledOnEitherParsingPath() throws Exception {
+        // Two ids that differ only in their lone surrogate would both become "?" in UTF-8: one id for two records.
+        Path input = Files.writeString(dir.resolve("ids.jsonl"), "{\"id\":\"a\\ud800\"}\n"
+                + "{\"id\":\"a\\udfff\",\"text\":\"caf\u00e9\"}\n" // not ASCII: Jackson's path
+                + "{\"id\":\"pair \\ud83d\\ude00\"}\n");
+        List<String> ids = new ArrayList<>();
+        try (Rejects rejects = new Rejects(dir.resolve("out.jsonl")); JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
+            JsonRecord record;
+            while ((record = reader.next()) != null) {
+                ids.add(record.id());
+            }
+            assertThat(rejects.count()).isEqualTo(2);
+            rejects.commit();
+        }
+        assertThat(ids).containsExactly("pair \ud83d\ude00");
+        assertThat(Files.readAllLines(Rejects.pathFor(dir.resolve("out.jsonl"))))
+                .extracting(line -> Json.MAPPER.readTree(line).get("reason").asText())
+                .containsExactly("id is not Unicode text: a lone surrogate \\uD800 at character 2",
+                        "id is not Unicode text: a lone surrogate \\uDFFF at character 2");
+    }
+
+    @Test
     void asciiLinesAreParsedFromTheirBytesAndOthersFromTheirDecodedText() throws Exception {
         Path input = Files.writeString(dir.resolve("in.jsonl"), "{\"id\":\"a\",\"text\":\"plain\"}\n"
                 + "{\"id\":\"b\",\"text\":\"caf\u00e9 \ud83d\ude00\"}\n"
