@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -67,7 +68,8 @@ final class StoreRun {
     private long dbNanos;
     private long waitNanos;
     private CompletableFuture<Committed> inFlight;
-    private int inFlightRows;
+    private InputKind inFlightKind;
+    private List<Batch.Sourced> inFlightBatch = List.of();
     private long inFlightProgress;
 
     StoreRun(StoreSettings settings, StageContext context, StoreSchema schema, Upserts upserts, RunLog runLog) {
@@ -136,7 +138,8 @@ final class StoreRun {
                     LOG.infof("%s holds %s", DataUri.toUri(input), kind.configName());
                 }
                 try {
-                    batch.add(kind == InputKind.CHUNKS ? chunkRows.toRow(record) : resultRows.toRow(record));
+                    batch.add(kind == InputKind.CHUNKS ? chunkRows.toRow(record) : resultRows.toRow(record), input,
+                            record.line());
                 } catch (RowProblem problem) {
                     reject(input, record.line(), problem.getMessage(), record.fields().toString());
                     continue;
@@ -162,13 +165,16 @@ final class StoreRun {
             long number = 0;
             while ((line = reader.readLine()) != null) {
                 number++;
+                if (number == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1); // a byte order mark, as every input reader drops it
+                }
                 if (line.isBlank()) {
                     continue;
                 }
                 accepted++;
                 pendingProgress++;
                 try {
-                    batch.add(errorRow(line));
+                    batch.add(errorRow(line), file, number);
                 } catch (RowProblem problem) {
                     reject(file, number, problem.getMessage(), line);
                     continue;
@@ -214,20 +220,59 @@ final class StoreRun {
         if (batch.isEmpty()) {
             return;
         }
-        List<Row> rows = batch.drain();
+        List<Batch.Sourced> rows = batch.drain();
         settle();
-        inFlightRows = rows.size();
+        inFlightKind = kind;
+        inFlightBatch = rows;
         inFlightProgress = pendingProgress;
         pendingProgress = 0;
-        long start = System.nanoTime();
-        inFlight = (kind == InputKind.CHUNKS
-                ? upserts.chunks(rows, stamp, state.embeddings().pgvector())
-                : upserts.results(rows, stamp))
-                .thenApply(counts -> new Committed(counts, System.nanoTime() - start));
+        inFlight = upsert(kind, rows);
     }
 
-    /** A batch's counts and how long it took from handing it over to the commit. */
-    private record Committed(Map<String, TableCounts> counts, long nanos) {
+    private CompletableFuture<Committed> upsert(InputKind kind, List<Batch.Sourced> sourced) {
+        List<Row> rows = sourced.stream().map(Batch.Sourced::row).toList();
+        long start = System.nanoTime();
+        return (kind == InputKind.CHUNKS
+                ? upserts.chunks(rows, stamp, state.embeddings().pgvector())
+                : upserts.results(rows, stamp))
+                .thenApply(counts -> new Committed(counts, rows.size(), System.nanoTime() - start));
+    }
+
+    /** A batch's counts, its rows stored, and how long it took from handing it over to the commit. */
+    private record Committed(Map<String, TableCounts> counts, int rows, long nanos) {
+
+        static final Committed NOTHING = new Committed(Map.of(), 0, 0);
+
+        Committed plus(Committed other) {
+            Map<String, TableCounts> sum = new LinkedHashMap<>(counts);
+            other.counts.forEach((table, c) -> sum.merge(table, c, TableCounts::plus));
+            return new Committed(sum, rows + other.rows, nanos + other.nanos);
+        }
+    }
+
+    /**
+     * A batch the database refused ({@link Db#rowRefusal}): its halves in transactions of their own, down to
+     * the rows it refuses, each a reject with its line and the database's reason; the others are stored.
+     * About log2(batch size) transactions per refused row, paid only when there is one.
+     */
+    private Committed storeAroundRefusals(InputKind kind, List<Batch.Sourced> rows) {
+        try {
+            return Db.join("upserting " + rows.size() + " rows", upsert(kind, rows));
+        } catch (RuntimeException e) {
+            Optional<Db.Refusal> refusal = Db.rowRefusal(e);
+            if (refusal.isEmpty()) {
+                throw e;
+            }
+            if (rows.size() == 1) {
+                Batch.Sourced row = rows.get(0);
+                reject(row.input(), row.line(), "the database refused the row: " + refusal.get(),
+                        row.row().columns().toString());
+                return Committed.NOTHING;
+            }
+            int half = rows.size() / 2;
+            return storeAroundRefusals(kind, rows.subList(0, half))
+                    .plus(storeAroundRefusals(kind, rows.subList(half, rows.size())));
+        }
     }
 
     /** Waits for the batch in flight, counts it, and stops here if SIGTERM came meanwhile. */
@@ -236,7 +281,15 @@ final class StoreRun {
             return;
         }
         long waitStart = System.nanoTime();
-        Committed committed = Db.join("upserting a batch of " + inFlightRows + " rows", inFlight);
+        Committed committed;
+        try {
+            committed = Db.join("upserting a batch of " + inFlightBatch.size() + " rows", inFlight);
+        } catch (RuntimeException e) {
+            if (Db.rowRefusal(e).isEmpty()) {
+                throw e;
+            }
+            committed = storeAroundRefusals(inFlightKind, inFlightBatch);
+        }
         waitNanos += System.nanoTime() - waitStart;
         inFlight = null;
         dbNanos += committed.nanos();
@@ -247,7 +300,7 @@ final class StoreRun {
             ctx.metrics().counter("store.rows", "table", table, "outcome", "updated").increment(c.updated());
             ctx.metrics().counter("store.rows", "table", table, "outcome", "unchanged").increment(c.unchanged());
         });
-        rowsOut += inFlightRows;
+        rowsOut += committed.rows();
         batches++;
         ctx.progress().done(inFlightProgress);
         if (ctx.shutdown().requested()) {

@@ -2,6 +2,8 @@ package dev.podstage.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
 
 import dev.podstage.runtime.io.Json;
@@ -15,13 +17,15 @@ class BatchTest {
     @Test
     void aLaterRowOfTheSameKeySupersedesTheEarlierOneAndRowsComeOutInKeyOrder() {
         Batch batch = new Batch();
-        assertThat(batch.add(row("b", "1"))).isFalse();
-        assertThat(batch.add(row("a", "2"))).isFalse();
-        assertThat(batch.add(row("b", "3"))).isTrue();
+        Path input = Path.of("in.jsonl");
+        assertThat(batch.add(row("b", "1"), input, 1)).isFalse();
+        assertThat(batch.add(row("a", "2"), input, 2)).isFalse();
+        assertThat(batch.add(row("b", "3"), input, 3)).isTrue();
 
         assertThat(batch.size()).isEqualTo(2);
         assertThat(batch.superseded()).isEqualTo(1);
-        assertThat(batch.drain()).extracting(r -> r.key() + "=" + r.columns().get("v").asText()).containsExactly("a=2", "b=3");
+        assertThat(batch.drain()).extracting(r -> r.row().key() + "=" + r.row().columns().get("v").asText() + "@" + r.line())
+                .containsExactly("a=2@2", "b=3@3");
         assertThat(batch.isEmpty()).isTrue();
     }
 }

@@ -2,13 +2,16 @@ package dev.podstage.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -139,6 +142,35 @@ class StoreChunksIT extends StoreTestBase {
                 dir.resolve("strict.jsonl").toString()).run();
         assertThat(strict.exitCode()).as(strict.toString()).isEqualTo(3);
         assertThat(strict.logs()).contains("podstage.max-reject-ratio");
+    }
+
+    @Test
+    void aRowTheDatabaseRefusesIsOneRejectWithItsLineAndTheRestOfItsBatchIsStored() throws Exception {
+        // An id too long for the primary key's index (a btree entry holds at most ~2.7 kB): only PostgreSQL knows.
+        StringBuilder longId = new StringBuilder(prefix);
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        byte[] block = prefix.getBytes(StandardCharsets.UTF_8);
+        while (longId.length() < 9000) { // hex of a hash chain: nothing for the index's compression to find
+            block = sha.digest(block);
+            longId.append(HexFormat.of().formatHex(block));
+        }
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            records.add(chunk(i, 4, "text " + i));
+        }
+        records.get(3).put("id", longId.toString());
+        Path input = JsonLines.write(dir.resolve("long-id.jsonl"), records.size(), records::get);
+
+        StageProcess.Result run = store("--input", input.toString(), "--dimension", "4", "--max-reject-ratio", "0.5")
+                .run();
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        List<JsonNode> rejects = JsonLines.read(dir.resolve("receipt.jsonl.rejects.jsonl"));
+        assertThat(rejects).extracting(r -> r.path("line").asInt()).containsExactly(4);
+        assertThat(rejects.get(0).path("reason").asText()).startsWith("the database refused the row: ")
+                .contains("index row").contains("(SQLSTATE 54000)");
+        assertThat(run.xcom().path("records_out").asLong()).isEqualTo(6);
+        assertThat(db.count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%")).isEqualTo(6);
     }
 
     @Test

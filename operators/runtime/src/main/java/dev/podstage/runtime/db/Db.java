@@ -1,10 +1,18 @@
 package dev.podstage.runtime.db;
 
 import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.sql.SQLException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import dev.podstage.runtime.stage.ExitCode;
 import dev.podstage.runtime.stage.StageException;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
@@ -54,13 +62,38 @@ public final class Db {
         if (t instanceof StageException e) {
             return e;
         }
+        String server = server().map(address -> "PostgreSQL at " + address).orElse("PostgreSQL");
+        Optional<Refusal> refusal = loginRefusal(t);
+        if (refusal.isPresent()) {
+            return new StageException(ExitCode.USAGE, server + " refused the stage while " + what + ": "
+                    + refusal.get() + "; check podstage.db-url, podstage.db-user and podstage.db-password (PODSTAGE_DB_*)");
+        }
         if (isTransient(t)) {
-            return StageException.transientFailure("PostgreSQL failed while " + what + ": " + describe(t), t);
+            return StageException.transientFailure(server + " failed while " + what + ": " + describe(t), t);
         }
         if (t instanceof Error error) {
             throw error;
         }
-        return new IllegalStateException("PostgreSQL failed while " + what + ": " + describe(t), t);
+        return new IllegalStateException(server + " failed while " + what + ": " + describe(t), t);
+    }
+
+    /**
+     * The server refused the login or the database (SQLSTATE class 28: authentication, 3D000: no such
+     * database): configuration, which no retry mends.
+     */
+    static Optional<Refusal> loginRefusal(Throwable t) {
+        return refusal(t, state -> state.startsWith("28") || state.equals("3D000"));
+    }
+
+    /** host:port of the configured database (what an operator checks first), never its credentials. */
+    static Optional<String> server() {
+        String url = ConfigProvider.getConfig().getOptionalValue("podstage.db-url", String.class).orElse("");
+        try {
+            URI uri = new URI(url);
+            return Optional.ofNullable(uri.getHost()).map(host -> host + ":" + (uri.getPort() == -1 ? 5432 : uri.getPort()));
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
     }
 
     public static boolean isTransient(Throwable t) {
@@ -69,8 +102,8 @@ public final class Db {
                     && String.valueOf(c.getMessage()).contains("closed")) {
                 return true;
             }
-            if (c instanceof PgException pg && pg.getSqlState() != null) {
-                String state = pg.getSqlState();
+            String state = sqlState(c);
+            if (state != null) {
                 // 08: connection exception; 40001/40P01: serialization failure, deadlock; 57P0x: server shutting down;
                 // 53: insufficient resources.
                 if (state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.startsWith("57P")
@@ -80,6 +113,49 @@ public final class Db {
             }
         }
         return false;
+    }
+
+    /**
+     * The database refused a statement's data, not the connection or the server failing: a value too long
+     * or not valid for its column (SQLSTATE class 22), a constraint (23), a key too large for its index
+     * (54000). Such a refusal belongs to rows of the statement; a smaller batch without them goes through.
+     */
+    public static Optional<Refusal> rowRefusal(Throwable t) {
+        return refusal(t, state -> state.startsWith("22") || state.startsWith("23") || state.equals("54000"));
+    }
+
+    /** What the server said and its SQLSTATE. */
+    public record Refusal(String sqlState, String message) {
+        @Override
+        public String toString() {
+            return message + " (SQLSTATE " + sqlState + ")";
+        }
+    }
+
+    /** The first SQLSTATE in the chain, when {@code kind} accepts it. */
+    private static Optional<Refusal> refusal(Throwable t, Predicate<String> kind) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String state = sqlState(c);
+            if (state != null) {
+                if (!kind.test(state)) {
+                    return Optional.empty();
+                }
+                String message = c instanceof PgException pg ? pg.getErrorMessage() : c.getMessage();
+                return Optional.of(new Refusal(state, message));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The SQLSTATE the pg client reports, or JDBC's: Hibernate Reactive hands some statement failures on as
+     * {@link SQLException}s that carry the server's state and message.
+     */
+    private static String sqlState(Throwable c) {
+        if (c instanceof PgException pg) {
+            return pg.getSqlState();
+        }
+        return c instanceof SQLException sql ? sql.getSQLState() : null;
     }
 
     /** The innermost message: the one that says what went wrong (never a password: the pg client puts none there). */

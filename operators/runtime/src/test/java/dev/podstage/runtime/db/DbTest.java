@@ -43,6 +43,30 @@ class DbTest {
     }
 
     @Test
+    void aRefusedLoginOrAMissingDatabaseIsConfigurationSaidInOneLine() {
+        for (String state : new String[] { "28P01", "28000", "3D000" }) {
+            RuntimeException refused = Db.translate("claiming the job", new RuntimeException(pg(state)));
+            assertThat(refused).as(state).isInstanceOfSatisfying(StageException.class,
+                    e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+                    .hasMessageContaining("refused the stage while claiming the job")
+                    .hasMessageContaining("(SQLSTATE " + state + ")").hasMessageContaining("podstage.db-password");
+        }
+    }
+
+    @Test
+    void aRefusedRowIsToldFromAFailingServerWhateverClientReportsIt() {
+        // Hibernate Reactive passes some statement failures on as JDBC exceptions with the server's state
+        RuntimeException jdbc = new IllegalStateException("upserting", new java.sql.SQLException(
+                "ERROR: index row requires 9048 bytes, maximum size is 8191 (54000)", "54000"));
+        assertThat(Db.rowRefusal(jdbc)).get().hasToString(
+                "ERROR: index row requires 9048 bytes, maximum size is 8191 (54000) (SQLSTATE 54000)");
+        assertThat(Db.rowRefusal(pg("23505"))).get().extracting(Db.Refusal::sqlState).isEqualTo("23505");
+        assertThat(Db.rowRefusal(pg("22001"))).isPresent(); // value too long for its column
+        assertThat(Db.rowRefusal(pg("40P01"))).isEmpty(); // a deadlock is the server's, retried as a whole
+        assertThat(Db.rowRefusal(new ConnectException("refused"))).isEmpty();
+    }
+
+    @Test
     void describeNamesTheInnermostCause() {
         assertThat(Db.describe(new IllegalStateException("outer", new ConnectException("refused"))))
                 .isEqualTo("ConnectException: refused");
