@@ -127,6 +127,11 @@ public final class StageProcess {
             return process.isAlive();
         }
 
+        /** What the stage has logged so far (stdout, then stderr), while it runs. */
+        public String logsSoFar() {
+            return read(stdout) + read(stderr);
+        }
+
         public Result await(Duration limit) {
             try {
                 if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import dev.podstage.testkit.Eventually;
 import dev.podstage.testkit.JsonLines;
 import dev.podstage.testkit.Services;
 import dev.podstage.testkit.StageProcess;
@@ -109,37 +110,44 @@ class InferBudgetAndResumeIT extends InferTestBase {
 
     @Test
     void aSecondClaimantOfARunningJobWaitsForItInsteadOfDuplicatingTheWork() throws Exception {
-        sim.config().latencyMs(200); // 60 records two at a time: ~6 s, long enough for a second JVM to arrive
         JsonLines.texts(input(), 60, "claim");
-        StageProcess.Running first = infer("--protocol", "openai-chat", "--max-in-flight", "2").withLedger().start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (sim.stats().items() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-
-        StageProcess.Result second = StageProcess.of(dir.resolve("second"))
+        // Hold the first run at its third request (one at a time, no attempt timeout to end the wait) ...
+        sim.failNext("pass", 2);
+        sim.failNext("hang", 1);
+        StageProcess.Running first = infer("--protocol", "openai-chat", "--max-in-flight", "1", "--timeout", "600s")
+                .withLedger().start();
+        Eventually.await("the first run held", () -> sim.stats().items() == 2 && sim.stats().count("hang") == 1,
+                Duration.ofSeconds(60));
+        // ... so that the second arrives while the job runs, whatever the machine's speed.
+        StageProcess.Running second = StageProcess.of(dir.resolve("second"))
                 .args("--input", input().toString(), "--output", output().toString(), "--endpoint", sim.baseUrl(),
-                        "--model", model, "--protocol", "openai-chat", "--max-in-flight", "2")
-                .withLedger().run();
-        StageProcess.Result firstResult = first.await(Duration.ofSeconds(60));
+                        "--model", model, "--protocol", "openai-chat", "--max-in-flight", "1")
+                .withLedger().start();
+        Eventually.await("the second claimant waiting",
+                () -> second.logsSoFar().contains("waiting for it instead of duplicating the work"), Duration.ofSeconds(60));
+        assertThat(sim.stats().items()).as("nothing asked twice while it waits").isEqualTo(2);
 
-        assertThat(firstResult.exitCode()).as(firstResult.toString()).isZero();
-        assertThat(second.exitCode()).as(second.toString()).isZero();
-        assertThat(second.logs()).contains("waiting for it instead of duplicating the work");
-        assertThat(second.xcom().path("status").asText()).isEqualTo("already_done");
-        assertThat(sim.stats().items()).as("the work was done once").isEqualTo(60);
+        first.terminate(); // the release: the held run stops as on SIGTERM, its two answers saved
+        StageProcess.Result firstResult = first.await(Duration.ofSeconds(60));
+        StageProcess.Result secondResult = second.await(Duration.ofSeconds(120));
+
+        assertThat(firstResult.exitCode()).as(firstResult.toString()).isEqualTo(75);
+        assertThat(secondResult.exitCode()).as(secondResult.toString()).isZero();
+        assertThat(secondResult.xcom().path("records_out").asLong()).isEqualTo(60);
+        assertThat(secondResult.xcom().path("metrics").path("resumed").asLong()).isEqualTo(2);
+        assertThat(sim.stats().items()).as("every record answered once, the held request never").isEqualTo(60);
     }
 
     @Test
     void sigtermMidRunExits75AndTheRerunFinishesWithoutDuplicates() throws Exception {
-        sim.config().latencyMs(100);
+        sim.failNext("pass", 20); // twenty answers, then all four slots held: the run is mid-way until the test says
+        sim.failNext("hang", 4);
         JsonLines.texts(input(), 200, "sigterm");
-        StageProcess.Running running = infer("--protocol", "openai-chat", "--max-in-flight", "4",
-                "--progress-interval", "300ms").withLedger().start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (sim.stats().items() < 20 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        StageProcess.Running running = infer("--protocol", "openai-chat", "--max-in-flight", "4", "--timeout", "600s",
+                "--progress-interval", "300ms").env("PODSTAGE_INFER_SHUTDOWN_GRACE", "1s").withLedger().start();
+        Eventually.await("twenty answered, four held", () -> sim.stats().items() == 20 && sim.stats().count("hang") == 4,
+                Duration.ofSeconds(60));
+        Eventually.await("a progress line", () -> running.logsSoFar().contains("infer: 20/200"), Duration.ofSeconds(60));
         assertThat(running.alive()).as("still working when the signal comes").isTrue();
 
         running.terminate();
