@@ -555,7 +555,9 @@ final class InferRun {
         }
         if (fatal == null) {
             fatal = error;
-            LOG.errorf("every endpoint failed for a request of %d inputs: %s", failed.batch().size(), describe(error));
+            LOG.errorf("every endpoint failed for a request of %d inputs: %s", failed.batch().size(),
+                    error instanceof RemoteCallException remote && remote.credentialsRefused() ? credentialsRefused(remote)
+                            : describe(error));
         }
     }
 
@@ -580,6 +582,13 @@ final class InferRun {
         ctx.progress().done(1);
     }
 
+    /** A refused key is configuration (exit 2, no retry): the endpoint and the status, never the key. */
+    private static String credentialsRefused(RemoteCallException remote) {
+        return remote.endpoint() + " refused the API key (HTTP " + remote.status()
+                + "): set podstage.infer.api-key (PODSTAGE_INFER_API_KEY, on Airflow the connection's password) to a key"
+                + " it accepts";
+    }
+
     private StageOutcome finish(long resumedRecords) {
         long done = recordsOut;
         records.flush();
@@ -587,6 +596,11 @@ final class InferRun {
             suspend();
             throw new StageException(ExitCode.TRANSIENT, "stopped by SIGTERM: " + done + " records answered and saved;"
                     + " a rerun resumes from there");
+        }
+        if (fatal instanceof RemoteCallException remote && remote.credentialsRefused()) {
+            suspend();
+            throw new StageException(ExitCode.USAGE, credentialsRefused(remote) + "; " + done
+                    + " records answered and saved, a rerun with a key it accepts resumes from there");
         }
         if (fatal != null) {
             suspend();

@@ -60,6 +60,32 @@ class InferContractIT extends InferTestBase {
     }
 
     @Test
+    void anEmptyInputExits0WithAnEmptyOutputAndLogsNoError() throws Exception {
+        Files.writeString(input(), "");
+
+        StageProcess.Result run = infer("--protocol", "inputs").env("PODSTAGE_REDIS_URL", Services.redisUrl()).run();
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(Files.readString(output())).isEmpty();
+        // the connection opened ahead for the first request must not outlive a run that had none to send
+        assertThat(run.logs()).doesNotContain("ERROR").doesNotContain("Exception");
+        assertThat(sim.stats().requests()).isZero();
+    }
+
+    @Test
+    void aDatabaseThatRefusesTheLoginIsConfigurationSaidInOneLine() throws Exception {
+        Files.write(input(), List.of("{\"id\":\"a\",\"text\":\"fine\"}"));
+
+        StageProcess.Result run = infer("--protocol", "inputs").withLedger()
+                .env("PODSTAGE_DB_PASSWORD", "pw-canary-0815").run();
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+        assertThat(run.logs()).contains("refused the stage while").contains("28P01").contains("podstage.db-password")
+                .doesNotContain("\tat ").doesNotContain("pw-canary-0815");
+        assertThat(sim.stats().requests()).isZero();
+    }
+
+    @Test
     void anUnreachableLedgerIsATransientFailureWorthARetry() throws Exception {
         Files.write(input(), List.of("{\"id\":\"a\",\"text\":\"fine\"}"));
         int closedPort;
@@ -72,7 +98,8 @@ class InferContractIT extends InferTestBase {
                 .env("PODSTAGE_DB_USER", "podstage").env("PODSTAGE_DB_PASSWORD", "podstage").run();
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(75);
-        assertThat(run.logs()).contains("PostgreSQL failed while updating the idempotency ledger");
+        assertThat(run.logs()).contains("PostgreSQL at 127.0.0.1:" + closedPort + " failed while updating the idempotency ledger")
+                .doesNotContain("\tat "); // one line, no stack trace
         assertThat(Files.readString(run.terminationLog())).contains("idempotency ledger");
         assertThat(output()).doesNotExist();
         assertThat(sim.stats().requests()).as("no work before the job is claimed").isZero();
@@ -87,6 +114,10 @@ class InferContractIT extends InferTestBase {
         StageProcess.Result outOfRange = infer("--max-in-flight", "0").run();
         StageProcess.Result missing = StageProcess.of(dir).args("--input", input().toString(), "--output",
                 output().toString(), "--model", model).run();
+        StageProcess.Result misspelt = infer("--api-kye", "sk-canary-misspelt").run();
+        StageProcess.Result badRedis = infer().env("PODSTAGE_REDIS_URL", "redis://default:hunter2@:6379/0").run();
+        StageProcess.Result badDb = infer().env("PODSTAGE_DB_URL", "postgresql://db.example:5432").run();
+        StageProcess.Result badPort = infer().env("PODSTAGE_STATSD_PORT", "70000").run();
 
         assertThat(badOption.exitCode()).isEqualTo(2);
         assertThat(badOption.logs()).contains("podstage.infer.batch-size").contains("lots");
@@ -96,6 +127,16 @@ class InferContractIT extends InferTestBase {
         assertThat(outOfRange.logs()).contains("podstage.infer.max-in-flight").contains("'0'").contains("≥ 1");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.logs()).contains("podstage.infer.endpoint");
+        assertThat(misspelt.exitCode()).isEqualTo(2);
+        assertThat(misspelt.logs()).contains("Unknown option: --api-kye (values of unknown options are not shown)")
+                .doesNotContain("sk-canary-misspelt");
+        assertThat(badRedis.exitCode()).isEqualTo(2);
+        assertThat(badRedis.logs()).contains("podstage.redis-url='redis://default:***@:6379/0'").contains("needs a host")
+                .doesNotContain("hunter2");
+        assertThat(badDb.exitCode()).isEqualTo(2);
+        assertThat(badDb.logs()).contains("podstage.db-url").contains("postgresql://host[:port]/database");
+        assertThat(badPort.exitCode()).isEqualTo(2);
+        assertThat(badPort.logs()).contains("podstage.statsd-port='70000'");
         assertThat(sim.stats().requests()).isZero();
         assertThat(output()).doesNotExist();
     }
@@ -176,7 +217,9 @@ class InferContractIT extends InferTestBase {
         StageProcess.Result refused = infer("--protocol", "inputs", "--output", dir.resolve("refused.jsonl").toString(),
                 "--model", model + "-refused", "--max-retries", "0")
                 .env("PODSTAGE_INFER_API_KEY", canary).run();
-        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.exitCode()).as("a credentials error is configuration: no Airflow retry").isEqualTo(2);
+        assertThat(refused.terminationMessage()).contains(sim.baseUrl()).contains("refused the API key (HTTP 401)")
+                .contains("PODSTAGE_INFER_API_KEY");
         assertThat(refused.logs()).contains("401").doesNotContain(canary);
         assertThat(refused.terminationMessage()).doesNotContain(canary);
         for (Path file : Files.list(dir).toList()) {

@@ -32,6 +32,21 @@ class InferResilienceIT extends InferTestBase {
     }
 
     @Test
+    void connectionResetsThatRetriesRecoverFromAreCountedNotLoggedAsErrors() {
+        JsonLines.texts(input(), 20, "resets");
+        sim.failNext("reset", 5);
+
+        // one request at a time, retries enough for the first batch to meet all five resets
+        StageProcess.Result run = infer("--protocol", "inputs", "--batch-size", "2", "--max-in-flight", "1",
+                "--max-retries", "6", "--backoff-initial", "10ms").run();
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(JsonLines.read(output())).hasSize(20);
+        assertThat(run.xcom().path("metrics").path("retries").asLong()).isEqualTo(5);
+        assertThat(run.logs()).as("a successful run logs no ERROR").doesNotContain("ERROR");
+    }
+
+    @Test
     void honoursRetryAfterOn429() {
         sim.config().retryAfterSeconds(2);
         sim.failNext("429", 1);

@@ -62,7 +62,13 @@ public final class JsonHttp implements AutoCloseable {
      * closes it). A failure is ignored here: the post opens its own connection, inside its guard.
      */
     public void connectAhead(String url) {
-        onContext(() -> client.request(options(url)).onSuccess(JsonHttp::releaseUnsent));
+        onContext(() -> {
+            try {
+                client.request(options(url)).onSuccess(JsonHttp::releaseUnsent);
+            } catch (IllegalStateException closedAlready) {
+                // the run had nothing to ask (an empty input) and closed the client before this ran
+            }
+        });
     }
 
     /** POSTs {@code body}, JSON already encoded (by the caller's thread, not by the event loop that sends it). */

@@ -10,12 +10,19 @@ import java.util.Optional;
  */
 public class RemoteCallException extends RuntimeException {
 
+    private final String endpoint;
     private final int status;
     private final boolean retryable;
     private final Duration retryAfter;
 
     public RemoteCallException(String message, int status, boolean retryable, Duration retryAfter, Throwable cause) {
+        this(null, message, status, retryable, retryAfter, cause);
+    }
+
+    private RemoteCallException(String endpoint, String message, int status, boolean retryable, Duration retryAfter,
+            Throwable cause) {
         super(message, cause, false, false);
+        this.endpoint = endpoint;
         this.status = status;
         this.retryable = retryable;
         this.retryAfter = retryAfter;
@@ -23,8 +30,8 @@ public class RemoteCallException extends RuntimeException {
 
     public static RemoteCallException ofStatus(String endpoint, int status, Duration retryAfter, String detail) {
         boolean retryable = status == 408 || status == 429 || status >= 500;
-        return new RemoteCallException(endpoint + " answered HTTP " + status + (detail.isEmpty() ? "" : ": " + detail),
-                status, retryable, retryAfter, null);
+        return new RemoteCallException(endpoint, endpoint + " answered HTTP " + status
+                + (detail.isEmpty() ? "" : ": " + detail), status, retryable, retryAfter, null);
     }
 
     public static RemoteCallException transport(String endpoint, Throwable cause) {
@@ -43,6 +50,19 @@ public class RemoteCallException extends RuntimeException {
 
     public boolean retryable() {
         return retryable;
+    }
+
+    /** The endpoint that answered with an HTTP status; null when none did. */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * The endpoint refused the credentials (401, 403): a configuration problem, which no retry mends. Said
+     * without the endpoint's own words, which may quote what was sent.
+     */
+    public boolean credentialsRefused() {
+        return status == 401 || status == 403;
     }
 
     /** The request itself is wrong (4xx other than auth, 408, 429): no endpoint will accept it. */

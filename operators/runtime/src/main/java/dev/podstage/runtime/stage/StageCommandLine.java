@@ -8,13 +8,15 @@ import picocli.CommandLine;
 
 /**
  * The picocli command line of every stage. A repeated single-valued option takes its last value,
- * so a DAG can append an override to default arguments instead of rewriting them.
+ * so a DAG can append an override to default arguments instead of rewriting them. Unknown options are
+ * named without their values ({@link UnknownOptionsWithoutValues}).
  */
 @ApplicationScoped
 public class StageCommandLine {
 
     @Produces
     CommandLine commandLine(PicocliCommandLineFactory factory) {
-        return factory.create().setOverwrittenOptionsAllowed(true);
+        return factory.create().setOverwrittenOptionsAllowed(true)
+                .setParameterExceptionHandler(new UnknownOptionsWithoutValues());
     }
 }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.podstage.runtime.cache.Caches;
 import dev.podstage.runtime.config.Checks;
+import dev.podstage.runtime.config.ServiceSettings;
 import dev.podstage.runtime.config.CliOverrides;
 import dev.podstage.runtime.config.SharedConfig;
 import dev.podstage.runtime.config.StageConfigLoader;
@@ -55,6 +56,7 @@ public class StageRunner {
             SmallRyeConfig config = loader.load(CliOverrides.from(parsed));
             shared = config.getConfigMapping(SharedConfig.class, SharedConfig.PREFIX);
             Checks.between("podstage.max-reject-ratio", shared.maxRejectRatio(), 0, 1);
+            ServiceSettings.check(shared);
             job = stage.prepare(config, shared);
         } catch (StageException e) {
             LOG.error(e.getMessage());
