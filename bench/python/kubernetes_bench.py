@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import re
 import shutil
@@ -171,9 +170,7 @@ def phases(
 
 def task_times(home: AirflowHome, dag_id: str) -> dict[str, tuple[float, float]]:
     """Each task instance's start and end (epoch seconds) in the DAG's latest run."""
-    run_id = home.latest_run_id(dag_id)
-    out = home.airflow("tasks", "states-for-dag-run", dag_id, run_id, "-o", "json").stdout
-    rows = json.loads(next(line for line in out.splitlines() if line.startswith("[")))
+    rows = home.task_instances(dag_id, home.latest_run_id(dag_id))
     return {
         row["task_id"]: (
             datetime.fromisoformat(row["start_date"]).timestamp(),

@@ -125,11 +125,15 @@ class AirflowHome:
     def summary(self, dag_id: str) -> dict[str, Any]:
         return json.loads((self.summaries / f"{dag_id}.json").read_text())
 
-    def task_states(self, dag_id: str, run_id: str) -> dict[str, list[str]]:
+    def task_instances(self, dag_id: str, run_id: str) -> list[dict[str, Any]]:
+        """The run's task instances as `airflow tasks states-for-dag-run` lists them (task_id, state, dates)."""
         out = self.airflow("tasks", "states-for-dag-run", dag_id, run_id, "-o", "json").stdout
         listing = next(line for line in out.splitlines() if line.startswith("["))
+        return list(json.loads(listing))
+
+    def task_states(self, dag_id: str, run_id: str) -> dict[str, list[str]]:
         states: dict[str, list[str]] = {}
-        for row in json.loads(listing):
+        for row in self.task_instances(dag_id, run_id):
             states.setdefault(row["task_id"], []).append(row["state"])
         return states
 

@@ -176,11 +176,8 @@ class InferBudgetAndResumeIT extends InferTestBase {
         JsonLines.texts(input(), 20, "held");
         StageProcess.Running running = infer("--protocol", "openai-chat", "--max-in-flight", "1", "--timeout", "600s")
                 .env("PODSTAGE_INFER_SHUTDOWN_GRACE", "1s").withLedger().start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!(sim.stats().items() == 5 && sim.stats().count("hang") == 1) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(sim.stats().count("hang")).as("held at the sixth request").isEqualTo(1);
+        Eventually.await("held at the sixth request", () -> sim.stats().items() == 5 && sim.stats().count("hang") == 1,
+                Duration.ofSeconds(60));
 
         running.terminate();
         StageProcess.Result interrupted = running.await(Duration.ofSeconds(60));

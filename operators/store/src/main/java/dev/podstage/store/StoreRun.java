@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -255,23 +254,21 @@ final class StoreRun {
      * the rows it refuses, each a reject with its line and the database's reason; the others are stored.
      * About log2(batch size) transactions per refused row, paid only when there is one.
      */
-    private Committed storeAroundRefusals(InputKind kind, List<Batch.Sourced> rows) {
+    private Committed storeAroundRefusal(InputKind kind, List<Batch.Sourced> rows, Db.Refusal refusal) {
+        if (rows.size() == 1) {
+            Batch.Sourced row = rows.get(0);
+            reject(row.input(), row.line(), "the database refused the row: " + refusal, row.row().columns().toString());
+            return Committed.NOTHING;
+        }
+        int half = rows.size() / 2;
+        return storeOrSplit(kind, rows.subList(0, half)).plus(storeOrSplit(kind, rows.subList(half, rows.size())));
+    }
+
+    private Committed storeOrSplit(InputKind kind, List<Batch.Sourced> rows) {
         try {
             return Db.join("upserting " + rows.size() + " rows", upsert(kind, rows));
         } catch (RuntimeException e) {
-            Optional<Db.Refusal> refusal = Db.rowRefusal(e);
-            if (refusal.isEmpty()) {
-                throw e;
-            }
-            if (rows.size() == 1) {
-                Batch.Sourced row = rows.get(0);
-                reject(row.input(), row.line(), "the database refused the row: " + refusal.get(),
-                        row.row().columns().toString());
-                return Committed.NOTHING;
-            }
-            int half = rows.size() / 2;
-            return storeAroundRefusals(kind, rows.subList(0, half))
-                    .plus(storeAroundRefusals(kind, rows.subList(half, rows.size())));
+            return storeAroundRefusal(kind, rows, Db.rowRefusal(e).orElseThrow(() -> e));
         }
     }
 
@@ -285,10 +282,7 @@ final class StoreRun {
         try {
             committed = Db.join("upserting a batch of " + inFlightBatch.size() + " rows", inFlight);
         } catch (RuntimeException e) {
-            if (Db.rowRefusal(e).isEmpty()) {
-                throw e;
-            }
-            committed = storeAroundRefusals(inFlightKind, inFlightBatch);
+            committed = storeAroundRefusal(inFlightKind, inFlightBatch, Db.rowRefusal(e).orElseThrow(() -> e));
         }
         waitNanos += System.nanoTime() - waitStart;
         inFlight = null;
