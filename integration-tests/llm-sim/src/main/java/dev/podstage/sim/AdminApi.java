@@ -66,6 +66,9 @@ final class AdminApi {
                 JsonObject fail = object(body);
                 failures.failNext(fail.getString("type"), fail.getInteger("count", 1));
                 return ok();
+            case "DELETE /admin/fail":
+                failures.clear(); // the scripted failures end, the counters stay (a benchmark's outage is over)
+                return ok();
             default:
                 return null;
         }
@@ -85,6 +88,7 @@ final class AdminApi {
                 case "failureRate" -> target.failureRate(number(knob, value).doubleValue());
                 case "failureTypes" -> target.failureTypes(strings(knob, value));
                 case "retryAfterSeconds" -> target.retryAfterSeconds(number(knob, value).intValue());
+                case "slowMs" -> target.slowMs(number(knob, value).longValue());
                 case "requiredApiKey" -> target.requiredApiKey((String) value);
                 case "modelProfiles" -> target.modelProfiles(profiles(knob, value));
                 case "port", "host" -> throw new IllegalArgumentException(knob + " is fixed once the simulator listens");
@@ -148,6 +152,7 @@ final class AdminApi {
                 .put("failureRate", config.failureRate())
                 .put("failureTypes", new JsonArray(config.failureTypes()))
                 .put("retryAfterSeconds", config.retryAfterSeconds())
+                .put("slowMs", config.slowMs())
                 .put("modelProfiles", profilesJson())
                 .put("answers", config.answers().size())
                 // Whether a key is required, never the key itself.

@@ -14,6 +14,9 @@ import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -100,10 +103,39 @@ final class ApiHandler implements Handler<HttpServerRequest> {
                 header.getBytes(StandardCharsets.UTF_8), ("Bearer " + key).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Failures answer at once, without a slot: an overloaded or broken server fails fast. */
+    /** Failures answer at once, without a slot: an overloaded or broken server fails fast. A slow one answers late. */
     private void fail(HttpServerRequest request, Failure failure, Reply reply) {
         switch (failure.kind()) {
             case HTTP_ERROR -> sendError(request, failure.status(), OpenAiErrors.forStatus(failure.status()));
+            case RETRY_AT -> {
+                stats.answered(failure.label());
+                String at = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                        ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(config.retryAfterSeconds()));
+                request.response().setStatusCode(429).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                        .putHeader(HttpHeaders.RETRY_AFTER, at).end(OpenAiErrors.forStatus(429));
+            }
+            case ERROR_IN_200 -> {
+                stats.answered(failure.label());
+                request.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(OpenAiErrors.body(
+                        "The server had an error while processing your request (simulated by llm-sim)", "server_error"));
+            }
+            case TRUNCATED -> {
+                stats.answered(failure.label());
+                Buffer whole = Buffer.buffer(reply.body());
+                request.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                        .putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(whole.length()))
+                        .write(whole.getBuffer(0, whole.length() / 2))
+                        .onComplete(written -> request.connection().close());
+            }
+            case SLOW -> {
+                stats.answered(failure.label());
+                long late = vertx.setTimer(Math.max(1, config.slowMs()), t -> new Call(request, reply, System.nanoTime()).enqueue());
+                request.response().closeHandler(v -> {
+                    if (vertx.cancelTimer(late)) {
+                        stats.answered(StatsRecorder.CANCELLED); // the client gave up waiting
+                    }
+                });
+            }
             case HANG -> stats.answered(failure.label()); // the connection stays open until the client closes it
             case MALFORMED -> {
                 stats.answered(failure.label());

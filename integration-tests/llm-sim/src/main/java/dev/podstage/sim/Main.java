@@ -103,6 +103,7 @@ public final class Main {
             case "--failure-rate" -> config.failureRate(Double.parseDouble(value));
             case "--failure-types" -> config.failureTypes(value.split(","));
             case "--retry-after-s" -> config.retryAfterSeconds(Integer.parseInt(value));
+            case "--slow-ms" -> config.slowMs(Long.parseLong(value));
             case "--model-profile" -> {
                 var profile = ModelProfile.parseNamed(value);
                 config.modelProfile(profile.getKey(), profile.getValue());

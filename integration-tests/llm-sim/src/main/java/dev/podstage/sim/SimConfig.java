@@ -24,6 +24,7 @@ public final class SimConfig {
     private volatile double failureRate;
     private volatile List<String> failureTypes = List.of("503");
     private volatile int retryAfterSeconds = 1;
+    private volatile long slowMs = 5000;
     private volatile String requiredApiKey;
     private volatile Map<String, ModelProfile> modelProfiles = Map.of();
     private volatile Answers answers = Answers.NONE;
@@ -100,7 +101,7 @@ public final class SimConfig {
         return this;
     }
 
-    /** Failures drawn uniformly by {@link #failureRate()}: an HTTP status 400-599, hang, malformed or reset. */
+    /** Failures drawn uniformly by {@link #failureRate()}: any type {@link Failure#parse} knows. */
     public SimConfig failureTypes(List<String> failureTypes) {
         if (failureTypes.isEmpty()) {
             throw new IllegalArgumentException("failureTypes must not be empty");
@@ -117,6 +118,12 @@ public final class SimConfig {
     /** Value of the Retry-After header sent with 429 and 503. */
     public SimConfig retryAfterSeconds(int retryAfterSeconds) {
         this.retryAfterSeconds = (int) notNegative("retryAfterSeconds", retryAfterSeconds);
+        return this;
+    }
+
+    /** How much later than its latency a request failing as "slow" is answered. */
+    public SimConfig slowMs(long slowMs) {
+        this.slowMs = notNegative("slowMs", slowMs);
         return this;
     }
 
@@ -200,6 +207,10 @@ public final class SimConfig {
 
     public int retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    public long slowMs() {
+        return slowMs;
     }
 
     public String requiredApiKey() {

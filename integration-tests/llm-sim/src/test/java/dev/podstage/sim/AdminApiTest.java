@@ -114,6 +114,19 @@ class AdminApiTest extends SharedSimulator {
     }
 
     @Test
+    void deletingTheScriptEndsAnOutageAndKeepsTheCounters() {
+        post(sim, "/admin/fail", "{\"type\":\"503\",\"count\":-1}");
+        assertThat(chat(sim, "m", "p").statusCode()).isEqualTo(503);
+
+        var cleared = Http.send(Http.request(sim, "/admin/fail").DELETE().build());
+
+        assertThat(cleared.statusCode()).isEqualTo(200);
+        assertThat(chat(sim, "m", "p").statusCode()).isEqualTo(200);
+        assertThat(sim.stats().count("503")).as("counters kept").isEqualTo(1);
+        assertThat(sim.stats().count("200")).isEqualTo(1);
+    }
+
+    @Test
     void unknownAdminRoutesAre404() {
         assertThat(get(sim, "/admin/nothing").statusCode()).isEqualTo(404);
         assertThat(post(sim, "/admin/stats", "").statusCode()).isEqualTo(404);

@@ -13,6 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -27,7 +30,7 @@ class FailuresTest extends SharedSimulator {
     @BeforeEach
     void clean() {
         sim.clearFailures();
-        sim.config().failureRate(0).failureTypes("503").retryAfterSeconds(1);
+        sim.config().failureRate(0).failureTypes("503").retryAfterSeconds(1).slowMs(5000);
         sim.resetStats();
     }
 
@@ -88,6 +91,65 @@ class FailuresTest extends SharedSimulator {
         assertThat(sim.stats().count("reset")).isEqualTo(1);
         assertThat(sim.stats().requests()).isEqualTo(1);
         assertThat(chat(sim, "m", "p").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRateLimitCanGiveItsRetryAfterAsAnHttpDate() {
+        sim.config().retryAfterSeconds(30);
+        sim.failNext("429-date", 1);
+
+        HttpResponse<String> response = chat(sim, "m", "p");
+
+        assertThat(response.statusCode()).isEqualTo(429);
+        Instant at = ZonedDateTime.parse(response.headers().firstValue("retry-after").orElseThrow(),
+                DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        assertThat(at).isBetween(Instant.now().plusSeconds(20), Instant.now().plusSeconds(31));
+        assertThat(sim.stats().count("429-date")).isEqualTo(1);
+    }
+
+    @Test
+    void anErrorCanHideBehindA200() {
+        sim.failNext("error-200", 1);
+
+        HttpResponse<String> response = chat(sim, "m", "p");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonObject body = json(response);
+        assertThat(body.getJsonObject("error").getString("type")).isEqualTo("server_error");
+        assertThat(body.containsKey("choices")).isFalse();
+        assertThat(sim.stats().count("error-200")).isEqualTo(1);
+        assertThat(sim.stats().count("200")).isZero();
+    }
+
+    @Test
+    void aTruncatedAnswerPromisesMoreThanItSendsThenCloses() {
+        sim.failNext("truncated", 1);
+        HttpRequest request = Http.postRequest(sim, "/v1/chat/completions", chatBody("m", "p"));
+
+        assertThatThrownBy(() -> Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class)
+                .isNotInstanceOf(HttpTimeoutException.class);
+        assertThat(sim.stats().count("truncated")).isEqualTo(1);
+        assertThat(chat(sim, "m", "p").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aSlowAnswerComesLateOrTheClientGivesUpFirst() {
+        sim.config().slowMs(60_000);
+        sim.failNext("slow", 1);
+        HttpRequest impatient = Http.request(sim, "/v1/chat/completions").timeout(Duration.ofMillis(300))
+                .POST(HttpRequest.BodyPublishers.ofString(chatBody("m", "p"))).build();
+        assertThatThrownBy(() -> Http.CLIENT.send(impatient, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(HttpTimeoutException.class);
+
+        sim.config().slowMs(50);
+        sim.failNext("slow", 1);
+        HttpResponse<String> patient = chat(sim, "m", "p");
+
+        assertThat(patient.statusCode()).isEqualTo(200);
+        assertThat(json(patient).getJsonArray("choices")).hasSize(1);
+        assertThat(sim.stats().count("slow")).isEqualTo(2);
+        assertThat(sim.stats().count("200")).as("only the patient client was served").isEqualTo(1);
     }
 
     @Test

@@ -1,9 +1,11 @@
 package dev.podstage.infer;
 
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.util.TypeLiteral;
 
@@ -41,7 +43,17 @@ final class EndpointClient implements AutoCloseable {
         this.http = new JsonHttp(vertx, s.maxInFlight(), s.apiKey());
         this.failover = new Failover<>(s.endpoints().stream()
                 .map(endpoint -> new EndpointGuard<>(ANSWERS, endpoint, s.guard(), this::retried))
-                .toList(), this::failedOver);
+                .toList(), this::failedOver, s.maxOutage(), probeInterval(s.guard().circuitDelay()));
+    }
+
+    /**
+     * How often a request waiting out an outage tries again: often enough to be among the first through
+     * a breaker that half-opens after {@code circuitDelay}, and at most once a second, so a long outage
+     * costs a few refused calls that never leave the process.
+     */
+    static Duration probeInterval(Duration circuitDelay) {
+        Duration second = Duration.ofSeconds(1);
+        return circuitDelay.compareTo(second) < 0 ? circuitDelay : second;
     }
 
     /**
@@ -76,12 +88,16 @@ final class EndpointClient implements AutoCloseable {
         }
     }
 
-    /** Sends {@code body} (made by {@link #body} of {@code prompts}) to the first endpoint that answers. */
-    Uni<Failover.Answer<List<ItemAnswer>>> send(InferSettings s, List<String> prompts, byte[] body) {
+    /**
+     * Sends {@code body} (made by {@link #body} of {@code prompts}) to the first endpoint that answers,
+     * waiting out an outage of all of them unless {@code stopWaiting} says the run is ending.
+     */
+    Uni<Failover.Answer<List<ItemAnswer>>> send(InferSettings s, List<String> prompts, byte[] body,
+            BooleanSupplier stopWaiting) {
         return failover.call(endpoint -> {
             String url = s.wire().url(endpoint);
             return http.post(url, body, s.timeout()).map(json -> s.wire().answers(url, json, prompts));
-        });
+        }, stopWaiting);
     }
 
     void meterInto(Counter retries, Counter failovers) {

@@ -109,6 +109,12 @@ public class InferCommand extends StageCommand {
             description = "How long it stays open. Env PODSTAGE_INFER_CIRCUIT_DELAY. Default: ${DEFAULT-VALUE}.")
     String circuitDelay;
 
+    @Option(names = "--max-outage", descriptionKey = "podstage.infer.max-outage", paramLabel = "DURATION",
+            description = "How long a request waits for an endpoint to come back when every one is down (breakers"
+                    + " open, retries spent) before the run stops with exit 75, answers saved; 0s stops at once."
+                    + " Env PODSTAGE_INFER_MAX_OUTAGE. Default: ${DEFAULT-VALUE}.")
+    String maxOutage;
+
     @Mixin
     StageOptions.MaxRejectRatio maxRejectRatio;
 

@@ -86,6 +86,13 @@ public interface InferConfig {
     @WithDefault("10s")
     Duration circuitDelay();
 
+    /**
+     * How long a request waits out an outage of every endpoint (breakers open, retries spent) before the
+     * run stops with exit 75, its answers saved; 0 stops at the first request every endpoint failed.
+     */
+    @WithDefault("5m")
+    Duration maxOutage();
+
     /** After SIGTERM, how long in-flight requests may still finish before they are abandoned. */
     @WithDefault("20s")
     Duration shutdownGrace();

@@ -21,6 +21,7 @@ import dev.podstage.runtime.io.DataUri;
 import dev.podstage.runtime.io.JsonLinesReader;
 import dev.podstage.runtime.io.JsonRecord;
 import dev.podstage.runtime.io.Rejects;
+import dev.podstage.runtime.resilience.EndpointsDownException;
 import dev.podstage.runtime.resilience.RemoteCallException;
 import dev.podstage.runtime.stage.ExitCode;
 import dev.podstage.runtime.stage.StageContext;
@@ -429,7 +430,7 @@ final class InferRun {
         List<Pending> batch = request.batch();
         batchSize.record(batch.size());
         long start = System.nanoTime();
-        client().send(s, request.prompts(), request.body()).subscribe().with(
+        client().send(s, request.prompts(), request.body(), this::stopping).subscribe().with(
                 answer -> {
                     long latencyMs = millisSince(start);
                     try {
@@ -553,12 +554,13 @@ final class InferRun {
             }
             return;
         }
-        if (fatal == null) {
-            fatal = error;
-            LOG.errorf("every endpoint failed for a request of %d inputs: %s", failed.batch().size(),
-                    error instanceof RemoteCallException remote && remote.credentialsRefused() ? credentialsRefused(remote)
-                            : describe(error));
+        if (stopping()) {
+            return; // the run is ending (SIGTERM, budget, an earlier failure): this request stopped waiting for it
         }
+        fatal = error;
+        LOG.errorf("every endpoint failed for a request of %d inputs: %s", failed.batch().size(),
+                error instanceof RemoteCallException remote && remote.credentialsRefused() ? credentialsRefused(remote)
+                        : describe(error));
     }
 
     private void settle(Pending pending, StoredAnswer answer) {
@@ -604,7 +606,9 @@ final class InferRun {
         }
         if (fatal != null) {
             suspend();
-            throw StageException.transientFailure("every endpoint failed (" + describe(fatal) + "); " + done
+            String outage = fatal instanceof EndpointsDownException ? ", longer than podstage.infer.max-outage ("
+                    + s.maxOutage() + ") allows" : "";
+            throw StageException.transientFailure("every endpoint failed (" + describe(fatal) + ")" + outage + "; " + done
                     + " records answered and saved, a rerun resumes from there", fatal);
         }
         if (budgetStop) {

@@ -26,6 +26,7 @@ record InferSettings(
         String apiKey,
         GuardSettings guard,
         Duration shutdownGrace,
+        Duration maxOutage,
         String variant) {
 
     /** The text sent for a record: the input field, through the template when there is one. */

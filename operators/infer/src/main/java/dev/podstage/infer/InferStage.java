@@ -52,6 +52,9 @@ public class InferStage extends ConfiguredStage<InferConfig> {
         Checks.nonNegative(p + "price-output-per-1k", c.priceOutputPer1k());
         c.maxCostUsd().ifPresent(v -> Checks.nonNegative(p + "max-cost-usd", v));
         c.temperature().ifPresent(v -> Checks.between(p + "temperature", v, 0, 2));
+        if (c.maxOutage().isNegative()) {
+            throw new ConfigProblem(p + "max-outage", c.maxOutage(), "a duration of 0s or more, such as 5m");
+        }
         if (c.timeout().isZero() || c.timeout().isNegative()) {
             throw new ConfigProblem(p + "timeout", c.timeout(), "a positive duration such as 30s");
         }
@@ -72,6 +75,7 @@ public class InferStage extends ConfiguredStage<InferConfig> {
                 model, c.batchSize(), c.maxInFlight(), c.timeout(), c.maxCostUsd(),
                 new Pricing(c.priceInputPer1k(), c.priceOutputPer1k()), c.inputField(),
                 c.promptTemplate().orElse(null), c.dedupe(), c.apiKey().orElse(null), guard, c.shutdownGrace(),
+                c.maxOutage(),
                 shared.variant().orElse(null));
         // Built on a side thread while the run starts (EndpointClient).
         CompletableFuture<EndpointClient> client = EndpointClient.buildAhead(vertx, settings);

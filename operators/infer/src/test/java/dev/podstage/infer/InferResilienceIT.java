@@ -106,12 +106,29 @@ class InferResilienceIT extends InferTestBase {
     }
 
     @Test
+    void anErrorInsideA200IsAnEndpointFailureSaidPlainly() {
+        sim.failNext("error-200", 1);
+        sim.failNext("pass", 1);
+        sim.failNext("error-200", -1);
+        JsonLines.texts(input(), 2, "error inside");
+
+        StageProcess.Result run = infer("--protocol", "openai-chat", "--max-in-flight", "1", "--max-retries", "1",
+                "--max-outage", "0s").run();
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(75);
+        assertThat(sim.stats().count("error-200")).as("retried once, then failed twice").isEqualTo(3);
+        assertThat(run.terminationMessage()).contains("an error inside a 200").contains("server_error")
+                .contains("1 records answered and saved");
+    }
+
+    @Test
     void allEndpointsDownIsATransientFailureThatKeepsNothingHalfWritten() {
         sim.failNext("503", -1);
         sim.config().retryAfterSeconds(0);
         JsonLines.texts(input(), 10, "down");
 
-        StageProcess.Result run = infer("--protocol", "inputs", "--batch-size", "5", "--max-retries", "1").run();
+        StageProcess.Result run = infer("--protocol", "inputs", "--batch-size", "5", "--max-retries", "1",
+                "--max-outage", "0s").run();
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(75);
         assertThat(output()).doesNotExist();

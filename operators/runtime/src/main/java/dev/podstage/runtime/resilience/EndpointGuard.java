@@ -82,8 +82,12 @@ public final class EndpointGuard<T> {
         return t instanceof TimeoutException || t instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
     }
 
-    /** A request the endpoint rejected as malformed says nothing about the endpoint's health. */
+    /**
+     * What counts against the breaker. A request the endpoint rejected as malformed says nothing about the
+     * endpoint's health, and a 429 is the endpoint asking us to slow down (the retry honours its
+     * {@code Retry-After}): opening the breaker on rate limits would stop a healthy endpoint.
+     */
     static boolean endpointAtFault(Throwable t) {
-        return !(t instanceof RemoteCallException remote) || !remote.requestRejected();
+        return !(t instanceof RemoteCallException remote) || !remote.requestRejected() && remote.status() != 429;
     }
 }

@@ -3,6 +3,7 @@ package dev.podstage.runtime.resilience;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -41,6 +42,8 @@ public final class JsonHttp implements AutoCloseable {
     /** The API key, null when there is none; and the Authorization header made of it once. */
     private final String bearerToken;
     private final String authorization;
+    /** Connections opened ahead that closed (a server's keep-alive timeout): the pool drops them, no post uses them. */
+    private final AtomicInteger closedAhead = new AtomicInteger();
 
     public JsonHttp(Vertx vertx, int maxConnectionsPerHost, String bearerToken) {
         this.context = vertx.getDelegate().getOrCreateContext();
@@ -64,7 +67,7 @@ public final class JsonHttp implements AutoCloseable {
     public void connectAhead(String url) {
         onContext(() -> {
             try {
-                client.request(options(url)).onSuccess(JsonHttp::releaseUnsent);
+                client.request(options(url)).onSuccess(this::releaseUnsent);
             } catch (IllegalStateException closedAlready) {
                 // the run had nothing to ask (an empty input) and closed the client before this ran
             }
@@ -94,10 +97,16 @@ public final class JsonHttp implements AutoCloseable {
      * Resets a request that sent nothing, which returns its connection to the pool. The reset is
      * reported to the request's exception handler: without one, Vert.x logs it as an error.
      */
-    private static void releaseUnsent(HttpClientRequest request) {
+    private void releaseUnsent(HttpClientRequest request) {
         request.exceptionHandler(expected -> {
         });
+        request.connection().closeHandler(closed -> closedAhead.incrementAndGet());
         request.reset();
+    }
+
+    /** How many connections opened ahead have closed since (seen by the client, so no post can take them). */
+    int connectionsAheadClosed() {
+        return closedAhead.get();
     }
 
     /** Runs {@code action} on the client's context: at once when already there (an answer launching the next request). */
@@ -131,11 +140,18 @@ public final class JsonHttp implements AutoCloseable {
         if (body == null || body.length() == 0) {
             throw RemoteCallException.malformed(url, "empty body");
         }
+        JsonNode json;
         try {
-            return Json.MAPPER.readTree(body.getBytes());
+            json = Json.MAPPER.readTree(body.getBytes());
         } catch (IOException e) {
             throw RemoteCallException.malformed(url, "not JSON (" + body.length() + " bytes)");
         }
+        // Some gateways answer a failed generation with 200 and the error as the body (OpenAI's and TGI's
+        // shape alike); no answer of theirs has a top-level "error", so it is the server failing, said plainly.
+        if (json.has("error")) {
+            throw RemoteCallException.malformed(url, "an error inside a 200: " + detail(body));
+        }
+        return json;
     }
 
     /** The start of an error body: enough to diagnose, short enough for a log line, never the key. */
