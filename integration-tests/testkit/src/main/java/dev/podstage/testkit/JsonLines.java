@@ -24,15 +24,24 @@ public final class JsonLines {
     public static Path write(Path file, int count, IntFunction<Map<String, Object>> record) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            StringBuilder text = new StringBuilder();
-            for (int i = 0; i < count; i++) {
-                text.append(MAPPER.writeValueAsString(record.apply(i))).append('\n');
-            }
-            Files.writeString(file, text);
+            Files.write(file, lines(count, record));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The lines {@link #write} writes, for a test that hands them over itself (a pipe). */
+    public static List<String> lines(int count, IntFunction<Map<String, Object>> record) {
+        List<String> lines = new ArrayList<>(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                lines.add(MAPPER.writeValueAsString(record.apply(i)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return lines;
     }
 
     /** Records {@code {"id": "r<i>", "text": "<prefix> <i>"}}. */

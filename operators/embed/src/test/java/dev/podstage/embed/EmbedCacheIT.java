@@ -2,6 +2,9 @@ package dev.podstage.embed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.podstage.testkit.Eventually;
+import dev.podstage.testkit.HoldingProxy;
 import dev.podstage.testkit.JsonLines;
 import dev.podstage.testkit.Services;
 import dev.podstage.testkit.StageProcess;
@@ -93,6 +98,16 @@ class EmbedCacheIT extends EmbedTestBase {
     }
 
     @Test
+    void aStageThatStopsAtOnceLeavesNoRedisErrorInItsLog() {
+        // The Redis connection is opened ahead as the application starts; a run that ends before it is up
+        // closes it under the early PING.
+        StageProcess.Result run = cached().run(); // no input file: exit 3 (bad input) straight away
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
+        assertThat(run.logs()).doesNotContain("RedisConnectionManager").doesNotContain("\tat ");
+    }
+
+    @Test
     void unreachableRedisMeansUncachedNotFailed() {
         JsonLines.texts(input(), 10, "no redis " + tag);
 
@@ -105,19 +120,31 @@ class EmbedCacheIT extends EmbedTestBase {
         assertThat(run.xcom().path("metrics").path("vectors_computed").asLong()).isEqualTo(10);
     }
 
+    /**
+     * The run is held at its third cache lookup, whatever the machine's speed: its Redis is a proxy that holds
+     * the third MGET. 256 records per lookup (batch 16 × 2 threads × 4): the first chunk is written, the second
+     * computed, the third waits for its lookup when the signal comes; then the lookup is let through.
+     */
     @Test
     void sigtermExits75WithoutOutputAndTheRetryReusesWhatWasComputed() throws Exception {
         int n = 3000;
         JsonLines.write(input(), n, i -> Map.of("id", "c" + i, "text", "interrupted chunk number " + i + " " + tag));
-        StageProcess.Running running = cached("--progress-interval", "100ms").start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!wroteSomething() && running.alive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(running.alive()).as("still working when the signal comes").isTrue();
+        StageProcess.Result interrupted;
+        URI redis = URI.create(Services.redisUrl());
+        try (HoldingProxy proxy = HoldingProxy.to(redis.getHost(), redis.getPort(), "MGET", 3)) {
+            StageProcess.Running running = cached("--progress-interval", "100ms", "--batch-size", "16", "--threads", "2")
+                    .env("PODSTAGE_REDIS_URL", "redis://127.0.0.1:" + proxy.port() + redis.getPath())
+                    .env("PODSTAGE_CACHE_TIMEOUT", "10m") // the held lookup must not turn the cache off
+                    .start();
+            proxy.awaitHolding(Duration.ofSeconds(90));
+            assertThat(running.alive()).as("held at its third lookup").isTrue();
 
-        running.terminate();
-        StageProcess.Result interrupted = running.await(Duration.ofSeconds(60));
+            running.terminate();
+            Eventually.await("the stage taking the signal", () -> running.logsSoFar().contains("SIGTERM received"),
+                    Duration.ofSeconds(60));
+            proxy.release();
+            interrupted = running.await(Duration.ofSeconds(60));
+        }
 
         assertThat(interrupted.exitCode()).as(interrupted.toString()).isEqualTo(75);
         assertThat(interrupted.logs()).contains("stopped by SIGTERM");
@@ -136,13 +163,15 @@ class EmbedCacheIT extends EmbedTestBase {
     }
 
     /** A progress line with at least one record written (the stage logs to files in the test's directory). */
-    private boolean wroteSomething() throws Exception {
+    private boolean wroteSomething() {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path log : files.filter(p -> p.getFileName().toString().matches("std(out|err).*\\.log")).toList()) {
                 if (Files.readString(log).matches("(?s).*embed: [1-9]\\d*/\\d+.*")) {
                     return true;
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return false;
     }
