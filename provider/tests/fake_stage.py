@@ -23,7 +23,11 @@ def option(name, default=None):
 
 
 def on_sigterm(signum, frame):
-    print("12:00:00.000 ERROR [StageRunner] stopped by SIGTERM: 3 records saved", flush=True)
+    # As a stage does: the reason in the termination message, the orderly stop logged at WARN.
+    reason = "stopped by SIGTERM: 3 records saved"
+    with open(os.environ["PODSTAGE_TERMINATION_LOG_PATH"], "w") as f:
+        f.write(reason + "\n")
+    print(f"12:00:00.000 WARN  [StageRunner] {reason}", flush=True)
     sys.exit(75)
 
 

@@ -66,6 +66,7 @@ public class StageRunner {
         XComWriter xcom = new XComWriter(Path.of(shared.xcomPath()), Path.of(shared.terminationLogPath()));
         String status = "failed";
         LedgerSession session = null;
+        Shutdown shutdown = new Shutdown();
         try (StageMetrics metrics = StageMetrics.create(shared, airflow, stage.name());
                 Progress progress = new Progress(stage.name())) {
             try {
@@ -90,7 +91,6 @@ public class StageRunner {
                     LOG.infof("job %s was completed but its outputs are gone: running it again", shortKey(key.identity()));
                     session = session.reclaimCompleted();
                 }
-                Shutdown shutdown = new Shutdown();
                 shutdown.install();
                 progress.start(shared.progressInterval());
                 boolean resumed = session != null && session.claim() instanceof Claim.Granted g && g.resumed();
@@ -110,9 +110,10 @@ public class StageRunner {
                 return ExitCode.OK;
             } catch (StageException e) {
                 status = e.exitCode() == ExitCode.TRANSIENT || e.exitCode() == ExitCode.BUDGET_EXCEEDED ? "interrupted" : "failed";
-                return fail(e.exitCode(), e.getMessage(), e.getCause(), xcom, session, status.equals("interrupted"));
+                return fail(e.exitCode(), e.getMessage(), e.getCause(), xcom, session, status.equals("interrupted"),
+                        shutdown.requested());
             } catch (Exception e) {
-                return fail(ExitCode.FAILURE, "unexpected failure: " + e, e, xcom, session, false);
+                return fail(ExitCode.FAILURE, "unexpected failure: " + e, e, xcom, session, false, false);
             } finally {
                 if (session != null) {
                     session.close();
@@ -123,9 +124,16 @@ public class StageRunner {
         }
     }
 
+    /**
+     * {@code signalled}: the run stopped because it was asked to (an eviction, a node drain, a task marked
+     * failed, Airflow's timeout). That stop, saved and resumable, is said at WARN: nothing went wrong in
+     * the stage, and an operator searching the logs for ERROR finds the runs that failed.
+     */
     private int fail(int exitCode, String message, Throwable cause, XComWriter xcom, LedgerSession session,
-            boolean resumable) {
-        if (cause != null && exitCode == ExitCode.FAILURE) {
+            boolean resumable, boolean signalled) {
+        if (signalled && exitCode == ExitCode.TRANSIENT) {
+            LOG.warn(message);
+        } else if (cause != null && exitCode == ExitCode.FAILURE) {
             LOG.error(message, cause);
         } else {
             LOG.error(message);
