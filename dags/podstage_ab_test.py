@@ -14,10 +14,12 @@ approving the promotion.
 | `approve` | **human approval** (Airflow's HITL ApprovalOperator: "Required actions" in the UI). Reject skips the promotion |
 | `promote` | writes the winner to the Airflow Variable `podstage_ab_winner` (skipped when there is no winner: tie or too few samples) |
 
-**Variants** (params `variant_a` / `variant_b` = `{"conn_id", "model", "prompt_template"}`): by
-default `a` is the connection `podstage_llm` (the model in production) and `b` the connection
-`podstage_llm_candidate` (the model to try); an empty `model` uses the connection's. Endpoints, keys
-and prices stay in the connections (type `podstage_inference`), never in this file.
+**Variants** (params `variant_a` / `variant_b` = `{"conn_id", "model", "prompt_template",
+"price_input_per_1k", "price_output_per_1k"}`): by default `a` is the connection `podstage_llm` (the
+model in production) and `b` the connection `podstage_llm_candidate` (the model to try); an empty
+`model` uses the connection's, with the connection's prices. A `model` of its own needs its prices
+(USD per 1k tokens) beside it, or the task refuses to run: the connection's prices are for its model.
+Endpoints and keys stay in the connections (type `podstage_inference`), never in this file.
 
 **What is compared** (param `compare`): `auto` compares this run's answers when both variants ran in
 it (a side-by-side run, the same questions for both) and every stored run's otherwise (the split
@@ -63,6 +65,8 @@ VARIANT_PARAM_SCHEMA: dict[str, Any] = {
         "conn_id": {"type": "string"},
         "model": {"type": "string"},
         "prompt_template": {"type": "string"},
+        "price_input_per_1k": {"type": ["number", "string"]},
+        "price_output_per_1k": {"type": ["number", "string"]},
     },
     "required": ["conn_id"],
 }
@@ -115,6 +119,9 @@ with DAG(
             variant=name,
             options={
                 "model": f"{{{{ params.variant_{name}.model }}}}",
+                # absent or "" means the connection's prices (only allowed with the connection's model)
+                "price_input_per_1k": f"{{{{ params.variant_{name}.get('price_input_per_1k', '') }}}}",
+                "price_output_per_1k": f"{{{{ params.variant_{name}.get('price_output_per_1k', '') }}}}",
                 "prompt_template": f"{{{{ params.variant_{name}.prompt_template }}}}",
                 "max_tokens": 96,
             },

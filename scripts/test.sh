@@ -6,6 +6,9 @@
 #     images/build.sh from Debian packages, nothing pulled);
 #   - the Airflow side with pytest in the pinned Airflow venv (provider, rendered pods, every DAG
 #     imported on every backend, `airflow dags test` end to end on the local and podman backends);
+#   - airflow-config/ with the tools its users run (scripts/ops-tools.sh): promtool from Debian's
+#     prometheus package on the alert rules, statsd_exporter (built from its Go module the first time,
+#     ~2 min) fed by a real stage run;
 #   - a real one-node Kubernetes (scripts/cluster.sh: built from Go modules the first time, ~5 min):
 #     pulls from its registry, the xcom sidecar, the three example DAGs through KubernetesPodOperator in a
 #     restricted namespace with Redis, PostgreSQL and the simulator as pods (compared with the local
@@ -25,6 +28,8 @@ images/build.sh
 stages=$(cut -d' ' -f1 images/out/digests.txt | sed 's|.*/||; s|:.*||' | paste -sd, -)
 mvn -B -ntp verify -DimageTests.skip=false "-DimageTests.stages=$stages" "$@"
 VENV=$(scripts/airflow-venv.sh)
+scripts/ops-tools.sh promtool >/dev/null
+scripts/ops-tools.sh statsd-exporter >/dev/null
 "$VENV/bin/python" -m pytest -c provider/pyproject.toml provider/tests integration-tests/airflow \
   integration-tests/kubernetes tests
 # The native profile as far as it goes here (no native-image on this machine, images/NATIVE.md): every

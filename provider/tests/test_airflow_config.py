@@ -23,7 +23,8 @@ PODSTAGE_METRICS = [
     "podstage.infer.retries",
     "podstage.infer.failovers",
     "podstage.infer.tokens",
-    "podstage.infer.cost_usd",
+    "podstage.infer.cost_microusd",
+    "podstage.infer.requests.failed",
 ]
 
 
@@ -68,6 +69,7 @@ def test_airflow_reads_the_env_form(env):
     assert conf.getint("core", "max_active_tasks_per_dag") == 16
     assert conf.getint("core", "parallelism") == 32
     assert conf.getboolean("metrics", "statsd_on") is True
+    assert conf.getfloat("workers", "execution_api_timeout") == 30  # a key Airflow 3 really reads there
 
 
 def test_pod_template_loads_with_the_pod_generator():
@@ -177,6 +179,7 @@ def test_helm_values_turn_it_all_on_and_stay_in_sync():
     for key in ("parallelism", "max_active_tasks_per_dag", "max_active_runs_per_dag"):
         assert str(values["config"]["core"][key]) == cfg.get("core", key)
     assert values["statsd"]["enabled"] is True
+    assert str(values["config"]["workers"]["execution_api_timeout"]) == cfg.get("workers", "execution_api_timeout")
     mapping = yaml.safe_load((CONFIG / "statsd-mapping.yaml").read_text())
     assert values["statsd"]["overrideMappings"] == mapping["mappings"]
     env = {e["name"]: e["value"] for e in values["env"]}
@@ -186,7 +189,11 @@ def test_helm_values_turn_it_all_on_and_stay_in_sync():
     assert extra_env[0]["name"] == "PODSTAGE_STATSD_HOST"
     data = yaml.safe_load(values["extraConfigMaps"]["podstage-pod-template"]["data"])
     assert data["pod-template.yaml"] == (CONFIG / "pod-template.yaml").read_text()
-    mount = values["workers"]["extraVolumeMounts"][0]["mountPath"]
+    for executor in ("celery", "kubernetes"):  # chart 1.22's names; workers.extraVolumes is deprecated
+        assert values["workers"][executor]["extraVolumeMounts"] == values["scheduler"]["extraVolumeMounts"]
+    assert "extraVolumes" not in values["workers"]
+    assert "kubernetes" not in values["config"], "Airflow 3 reads [kubernetes_executor], not [kubernetes]"
+    mount = values["scheduler"]["extraVolumeMounts"][0]["mountPath"]
     assert env["PODSTAGE_POD_TEMPLATE_FILE"].startswith(mount)
 
 

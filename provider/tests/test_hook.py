@@ -8,7 +8,9 @@ import threading
 
 import pytest
 
+from podstage_provider import get_provider_info
 from podstage_provider.hooks.inference import (
+    PROTOCOLS,
     InferenceConnectionError,
     InferenceEndpointHook,
     parse_connection,
@@ -69,6 +71,9 @@ def test_endpoint_built_from_host_port_schema():
         ({"extra": {"endpoints": ["http://x"], "model": "m", "protocol": "grpc"}}, "protocol='grpc'"),
         ({"extra": {"endpoints": ["http://x"]}}, "names no model"),
         ({"extra": {"endpoints": ["http://x"], "model": "m", "kubernetes_secret": ":k"}}, "names no secret"),
+        ({"extra": {"endpoints": ["http://x"], "model": "m", "price_input_per_1k": "cheap"}}, "is not a price"),
+        ({"extra": {"endpoints": ["http://x"], "model": "m", "price_output_per_1k": -0.5}}, "is not a price"),
+        ({"extra": {"endpoints": ["http://x"], "model": "m", "price_output_per_1k": True}}, "is not a price"),
     ],
 )
 def test_invalid_connections_say_what_is_wrong(kwargs, message):
@@ -145,3 +150,23 @@ def test_test_connection_reaches_endpoints(env):
     ok, message = InferenceEndpointHook("down").test_connection()
     assert not ok
     assert "unreachable" in message
+
+
+def test_prices_from_the_form_become_infer_options():
+    ep = parse(
+        extra={"endpoints": ["http://x"], "model": "m", "price_input_per_1k": 0.15, "price_output_per_1k": "0.6"}
+    )
+    assert ep.stage_options()["price_input_per_1k"] == 0.15
+    assert ep.stage_options()["price_output_per_1k"] == "0.6"
+
+
+def test_the_form_offers_protocol_and_scheme_as_choices_with_defaults_and_asks_for_prices():
+    (connection,) = get_provider_info()["connection-types"]
+    fields = connection["conn-fields"]
+    assert fields["protocol"]["schema"]["enum"] == list(PROTOCOLS)
+    assert fields["protocol"]["schema"]["default"] == "openai-chat"
+    assert None not in fields["protocol"]["schema"]["enum"]
+    assert fields["scheme"]["schema"] == {"type": "string", "enum": ["https", "http"], "default": "https"}
+    for price in ("price_input_per_1k", "price_output_per_1k"):
+        assert fields[price]["schema"]["minimum"] == 0
+        assert "USD per 1k tokens" in fields[price]["label"]

@@ -38,6 +38,8 @@ LLM_CONN = {
     },
 }
 
+PRICED_CONN = {**LLM_CONN, "extra": {**LLM_CONN["extra"], "price_input_per_1k": 0.15, "price_output_per_1k": 0.6}}
+
 
 def make_dag(dag_id: str = "pod_test") -> DAG:
     return DAG(dag_id, schedule=None, start_date=datetime(2025, 1, 1))
@@ -283,13 +285,53 @@ def test_infer_endpoints_from_connection_and_api_key_from_kubernetes_secret(env)
     assert "sk-test-secret-key" not in json.dumps(pod.to_dict(), default=str)
 
 
-def test_infer_model_override_replaces_the_connections_model(env):
-    env.setenv("AIRFLOW_CONN_PODSTAGE_LLM", json.dumps(LLM_CONN))
+def test_infer_model_override_replaces_the_connections_model_and_prices(env):
+    env.setenv("AIRFLOW_CONN_PODSTAGE_LLM", json.dumps(PRICED_CONN))
     with make_dag():
-        op = InferOperator(task_id="infer", input="/q", output_uri="/a", options={"model": "other"}, variant="b")
+        op = InferOperator(
+            task_id="infer",
+            input="/q",
+            output_uri="/a",
+            options={"model": "other", "price_input_per_1k": 2.5, "price_output_per_1k": 10},
+            variant="b",
+        )
     pod = render(op)
-    assert arg_values(base(pod).args, "--model") == ["other"]
+    args = base(pod).args
+    assert arg_values(args, "--model") == ["other"]
+    assert arg_values(args, "--price-input-per-1k") == ["2.5"]
+    assert arg_values(args, "--price-output-per-1k") == ["10"]
     assert env_of(pod)["PODSTAGE_VARIANT"] == "b"
+
+
+@pytest.mark.parametrize("prices", [{}, {"price_input_per_1k": 2.5}])
+def test_a_model_override_without_its_own_prices_is_refused(env, prices: dict[str, float]):
+    env.setenv("AIRFLOW_CONN_PODSTAGE_LLM", json.dumps(PRICED_CONN))
+    with make_dag():
+        op = InferOperator(task_id="infer", input="/q", output_uri="/a", options={"model": "other", **prices})
+    with pytest.raises(ValueError, match=r"override the model of connection 'podstage_llm' \(gpt-test → other\)"):
+        render(op)
+
+
+def test_the_connections_own_model_needs_no_prices_from_the_task(env):
+    env.setenv("AIRFLOW_CONN_PODSTAGE_LLM", json.dumps(PRICED_CONN))
+    with make_dag():
+        op = InferOperator(task_id="infer", input="/q", output_uri="/a", options={"model": "gpt-test"})
+    args = base(render(op)).args
+    assert arg_values(args, "--price-input-per-1k") == ["0.15"]
+
+
+def test_rendered_arguments_are_the_command_line_with_the_connections_options(env):
+    # Rendered Templates show self.arguments as stored after rendering: the connection is read then.
+    env.setenv("AIRFLOW_CONN_PODSTAGE_LLM", json.dumps(PRICED_CONN))
+    with make_dag():
+        op = InferOperator(task_id="infer", input="/q", output_uri="/a")
+    op.render_template_fields(context_for(op))
+    assert arg_values(op.arguments, "--endpoint") == [
+        "https://primary.example.com/v1",
+        "https://fallback.example.com/v1",
+    ]
+    assert arg_values(op.arguments, "--price-output-per-1k") == ["0.6"]
+    assert "sk-test-secret-key" not in " ".join(op.arguments)
 
 
 def test_infer_api_key_without_secret_name_travels_as_plain_env(env):

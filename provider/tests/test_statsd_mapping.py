@@ -44,7 +44,7 @@ EXPECTED_FAMILIES = {
     "podstage.infer.request.duration": ("podstage_infer_request_duration_seconds", "histogram"),
     "podstage.infer.batch.size": ("podstage_infer_batch_size", "histogram"),
     "podstage.infer.tokens": ("podstage_infer_tokens_total", "counter"),
-    "podstage.infer.cost_usd": ("podstage_infer_cost_usd_total", "counter"),
+    "podstage.infer.cost_microusd": ("podstage_infer_cost_microusd_total", "counter"),
     "podstage.infer.retries": ("podstage_infer_retries_total", "counter"),
     "podstage.cache.hits": ("podstage_cache_hits_total", "counter"),
     "podstage.cache.misses": ("podstage_cache_misses_total", "counter"),
@@ -59,7 +59,7 @@ SAMPLE_TAGGED = [
     "podstage.infer.batch.size:8|h|#dag_id:podstage_llm_batch,stage:infer,task_id:infer,variant:a",
     "podstage.infer.tokens:120|c|#statistic:count,dag_id:podstage_llm_batch,direction:input,model:m,stage:infer,"
     "task_id:infer,variant:a",
-    "podstage.infer.cost_usd:0.0012|c|#statistic:count,dag_id:podstage_llm_batch,model:m,stage:infer,task_id:infer,"
+    "podstage.infer.cost_microusd:1200|c|#statistic:count,dag_id:podstage_llm_batch,model:m,stage:infer,task_id:infer,"
     "variant:a",
     "podstage.infer.retries:1|c|#statistic:count,dag_id:podstage_llm_batch,stage:infer,task_id:infer,variant:a",
     "podstage.cache.hits:5|c|#statistic:count,dag_id:podstage_llm_batch,namespace:infer,stage:infer,task_id:infer,"
@@ -205,6 +205,32 @@ def test_metrics_with_and_without_the_airflow_tags_land_in_the_same_families():
         assert len(label_sets) == 2, (statsd_name, label_sets)  # one family, both label sets
         with_tags, without = sorted(label_sets, key=len, reverse=True)
         assert with_tags - without == set(AIRFLOW_TAGS), (statsd_name, label_sets)
+
+
+def chart_rendered(values_file: Path) -> dict[str, Any]:
+    """The mapping as the official chart (1.22) writes it: templates/configmaps/statsd-configmap.yaml renders
+    ``mappings:`` from ``statsd.overrideMappings`` and, of the defaults, only ``ttl`` (``statsd.cache.ttl``)."""
+    values = yaml.safe_load(values_file.read_text())
+    return {"defaults": {"ttl": 0}, "mappings": values["statsd"]["overrideMappings"]}
+
+
+def test_the_helm_chart_rendering_keeps_every_timer_a_histogram():
+    # Without observer_type on each timer mapping, statsd_exporter reads a summary: no _bucket series, so the
+    # histogram_quantile panels and latency alerts would be empty under the chart.
+    seen = check(chart_rendered(CONFIG / "helm-values.yaml"), SAMPLE_TAGGED, SAMPLE_UNTAGGED)
+    assert set(seen) >= {family for family, _ in EXPECTED_FAMILIES.values()}
+    for rule in MAPPING["mappings"]:
+        if rule["name"].endswith("_seconds") or rule["match"] in ("podstage.infer.batch.size", "podstage.*.*"):
+            assert rule.get("observer_type") == "histogram", rule["match"]
+            assert rule.get("histogram_options", {}).get("buckets"), rule["match"]
+
+
+def test_without_observer_types_on_the_mappings_the_chart_would_export_summaries():
+    rendered = chart_rendered(CONFIG / "helm-values.yaml")
+    for rule in rendered["mappings"]:
+        rule.pop("observer_type", None)
+    with pytest.raises(AssertionError, match="summary"):
+        check(rendered, SAMPLE_TAGGED, SAMPLE_UNTAGGED)
 
 
 # A mapping that breaks one of the promises must fail the check (so the check can fail at all).

@@ -43,16 +43,34 @@ def get_provider_info() -> dict[str, Any]:
                 "conn-fields": {
                     "endpoints": {
                         "label": "Endpoints (comma-separated, primary first)",
+                        "description": "Or leave empty and give host, port and path above.",
                         "schema": {"type": ["string", "null"]},
+                    },
+                    "scheme": {
+                        "label": "Scheme of the host above",
+                        "description": "http for an endpoint inside the cluster without TLS.",
+                        "schema": {"type": "string", "enum": ["https", "http"], "default": "https"},
                     },
                     "protocol": {
                         "label": "Protocol",
+                        "description": "openai-chat: /chat/completions, one prompt per request; openai-embeddings: "
+                        "/embeddings, batched; inputs: TGI/KServe {'inputs': [...]}, batched.",
                         "schema": {
-                            "type": ["string", "null"],
-                            "enum": ["openai-chat", "openai-embeddings", "inputs", None],
+                            "type": "string",
+                            "enum": ["openai-chat", "openai-embeddings", "inputs"],
+                            "default": "openai-chat",
                         },
                     },
                     "model": {"label": "Model", "schema": {"type": ["string", "null"]}},
+                    "price_input_per_1k": {
+                        "label": "Input price (USD per 1k tokens)",
+                        "description": "Without prices every call costs $0: no budget can stop a run, A/B compares $0.",
+                        "schema": {"type": ["number", "null"], "minimum": 0},
+                    },
+                    "price_output_per_1k": {
+                        "label": "Output price (USD per 1k tokens)",
+                        "schema": {"type": ["number", "null"], "minimum": 0},
+                    },
                     "kubernetes_secret": {
                         "label": "Kubernetes Secret with the API key (name or name:key)",
                         "schema": {"type": ["string", "null"]},

@@ -9,9 +9,12 @@ Endpoints and keys live in Airflow Connections, never in DAG code. A connection 
 * the model (extra ``model``);
 * the API key: the connection's password. On Kubernetes the key should come from a Secret instead:
   extra ``kubernetes_secret`` = ``"name"`` or ``"name:key"`` (key defaults to ``api-key``);
+* the prices of the model, USD per 1,000 tokens (extras ``price_input_per_1k`` and
+  ``price_output_per_1k``, fields of the form): without them every call costs $0, budgets cannot
+  stop a run and the stage says so (a warning, ``"pricing": "missing"`` in its XCom);
 * optional stage options as further extras (``max_in_flight``, ``batch_size``, ``timeout``,
-  ``price_input_per_1k``, ``price_output_per_1k``, ``max_tokens``, ...), passed to ``infer`` as
-  ``--max-in-flight`` etc. The operator's own ``options`` win over these.
+  ``max_tokens``, ...), passed to ``infer`` as ``--max-in-flight`` etc. The operator's own
+  ``options`` win over these; an operator that overrides the model must give its prices too.
 
 Example (environment)::
 
@@ -32,6 +35,7 @@ from urllib.parse import urlsplit
 from airflow.sdk import BaseHook
 
 PROTOCOLS = ("openai-chat", "openai-embeddings", "inputs")
+PRICE_EXTRAS = ("price_input_per_1k", "price_output_per_1k")
 
 #: Extras that are the connection's own, not infer options.
 _RESERVED_EXTRAS = frozenset({"endpoints", "protocol", "model", "scheme", "kubernetes_secret"})
@@ -83,8 +87,24 @@ def parse_connection(
         model=_model(conn_id, extra),
         api_key=password or None,
         kubernetes_secret=_split_secret(str(secret_raw), conn_id) if secret_raw else None,
-        options={k: v for k, v in extra.items() if k not in _RESERVED_EXTRAS and v not in (None, "")},
+        options=_options(conn_id, extra),
     )
+
+
+def _options(conn_id: str, extra: dict[str, Any]) -> dict[str, Any]:
+    options = {k: v for k, v in extra.items() if k not in _RESERVED_EXTRAS and v not in (None, "")}
+    for price in PRICE_EXTRAS:
+        if price in options:
+            value = options[price]
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                number = -1.0
+            if isinstance(value, bool) or not number >= 0:
+                raise InferenceConnectionError(
+                    f"connection {conn_id!r}: {price}={value!r} is not a price (USD per 1k tokens, 0 or more)"
+                )
+    return options
 
 
 def _endpoints(

@@ -60,6 +60,10 @@ MAP_INDEX_TEMPLATE = "{{ task.podstage_label }}"
 OptionValue = str | int | float | bool | Sequence[str | int | float] | None
 
 
+#: The infer options that price a model (USD per 1,000 tokens).
+PRICE_FLAGS = ("--price-input-per-1k", "--price-output-per-1k")
+
+
 def option_flag(name: str) -> str:
     """``max_in_flight`` / ``max-in-flight`` / ``--max-in-flight`` → ``--max-in-flight``."""
     return "--" + name.lstrip("-").replace("_", "-")
@@ -370,14 +374,26 @@ class PodstageOperator(KubernetesPodOperator):
         output = self.resolved_output()
         if output:
             args += ["--output", output]
-        # later sources win: the connection's, then the operator's parameters, then ``options``
+        return args + option_arguments(self._merged_options())
+
+    def _merged_options(self) -> dict[str, Any]:
+        """The stage's options by flag: the connection's, then the operator's parameters, then ``options``."""
         options: dict[str, Any] = {}
         if self._endpoint is not None:
             options.update({option_flag(k): v for k, v in self._endpoint.stage_options().items()})
-        # None or "" (a template that rendered to nothing) means "not set here": it never hides a value from below
-        options.update({option_flag(k): v for k, v in self.stage_options().items() if v not in (None, "")})
-        options.update({option_flag(k): v for k, v in self.options.items() if v not in (None, "")})
-        return args + option_arguments(options)
+        options.update(self._own_options())
+        self.check_options(options)
+        return options
+
+    def _own_options(self) -> dict[str, Any]:
+        """What this task sets itself (parameters, then ``options``), by flag. None or "" (a template that
+        rendered to nothing) means "not set here": it never hides a value from the connection."""
+        own = {option_flag(k): v for k, v in self.stage_options().items() if v not in (None, "")}
+        own.update({option_flag(k): v for k, v in self.options.items() if v not in (None, "")})
+        return own
+
+    def check_options(self, options: Mapping[str, Any]) -> None:
+        """Refuses options that would run but run wrong (subclasses); raises ValueError naming them."""
 
     @property
     def podstage_label(self) -> str:
@@ -401,7 +417,11 @@ class PodstageOperator(KubernetesPodOperator):
     ) -> None:
         super()._do_render_template_fields(parent, template_fields, context, jinja_env, seen_oids)
         if parent is self:
-            # input/output/options are rendered now (XComArgs resolved, mapped values in place)
+            # input/output/options are rendered now (XComArgs resolved, mapped values in place). Rendering
+            # happens when the task runs, so the connection is read here too: the arguments stored as
+            # Rendered Templates are the command line the stage gets, the connection's options included
+            # (never its key, which travels in the environment).
+            self._endpoint = self.resolve_connections()
             self.arguments = self._stage_arguments()
 
     # ------------------------------------------------------------------ secrets and connections
@@ -653,6 +673,22 @@ class InferOperator(PodstageOperator):
         if not self.conn_id:
             return None
         return InferenceEndpointHook(self.conn_id).get_endpoint()
+
+    def check_options(self, options: Mapping[str, Any]) -> None:
+        """A model other than the connection's needs its own prices: the connection's price another model."""
+        endpoint = self._endpoint
+        model = options.get("--model")
+        if endpoint is None or model in (None, "") or str(model) == endpoint.model:
+            return
+        own = self._own_options()
+        missing = [flag for flag in PRICE_FLAGS if flag not in own]
+        if missing:
+            raise ValueError(
+                f"{self.task_id}: options override the model of connection {endpoint.conn_id!r} "
+                f"({endpoint.model} → {model}) but not {' and '.join(f.lstrip('-') for f in missing)}: the "
+                f"connection's prices are for {endpoint.model}; give price_input_per_1k and price_output_per_1k "
+                "(USD per 1k tokens) with the model"
+            )
 
 
 class StoreOperator(PodstageOperator):

@@ -38,6 +38,7 @@ final class EndpointClient implements AutoCloseable {
     /** Bound by the run once its metrics exist; no request, hence no retry, comes before that. */
     private volatile Counter retryMeter;
     private volatile Counter failoverMeter;
+    private volatile AttemptMeter attempts;
 
     EndpointClient(Vertx vertx, InferSettings s) {
         this.http = new JsonHttp(vertx, s.maxInFlight(), s.apiKey());
@@ -96,13 +97,28 @@ final class EndpointClient implements AutoCloseable {
             BooleanSupplier stopWaiting) {
         return failover.call(endpoint -> {
             String url = s.wire().url(endpoint);
-            return http.post(url, body, s.timeout()).map(json -> s.wire().answers(url, json, prompts));
+            return timed(url, http.post(url, body, s.timeout()).map(json -> s.wire().answers(url, json, prompts)));
         }, stopWaiting);
     }
 
-    void meterInto(Counter retries, Counter failovers) {
+    /** One attempt, timed by its outcome; the guard's timeout shows as a cancellation of the attempt. */
+    private <T> Uni<T> timed(String url, Uni<T> attempt) {
+        AttemptMeter meter = attempts;
+        if (meter == null) {
+            return attempt;
+        }
+        return Uni.createFrom().deferred(() -> {
+            long start = System.nanoTime();
+            return attempt.onItem().invoke(answer -> meter.record(url, "ok", start))
+                    .onFailure().invoke(failure -> meter.record(url, AttemptMeter.outcome(failure), start))
+                    .onCancellation().invoke(() -> meter.record(url, "timeout", start));
+        });
+    }
+
+    void meterInto(Counter retries, Counter failovers, AttemptMeter attempts) {
         this.retryMeter = retries;
         this.failoverMeter = failovers;
+        this.attempts = attempts;
     }
 
     private void retried() {

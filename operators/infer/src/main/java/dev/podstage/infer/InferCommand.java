@@ -49,15 +49,17 @@ public class InferCommand extends StageCommand {
     String timeout;
 
     @Option(names = "--max-cost-usd", descriptionKey = "podstage.infer.max-cost-usd", paramLabel = "USD",
-            description = "Budget: stop before crossing it, keep what is done, exit 4. Env PODSTAGE_INFER_MAX_COST_USD.")
+            description = "Budget: stop before crossing it, keep what is done, exit 4; needs the prices."
+                    + " Env PODSTAGE_INFER_MAX_COST_USD.")
     String maxCostUsd;
 
     @Option(names = "--price-input-per-1k", descriptionKey = "podstage.infer.price-input-per-1k", paramLabel = "USD",
-            description = "Price per 1,000 input tokens. Env PODSTAGE_INFER_PRICE_INPUT_PER_1K. Default: ${DEFAULT-VALUE}.")
+            description = "Price per 1,000 input tokens (unset: calls count as $0, said in a warning and in the"
+                    + " XCom). Env PODSTAGE_INFER_PRICE_INPUT_PER_1K.")
     String priceInput;
 
     @Option(names = "--price-output-per-1k", descriptionKey = "podstage.infer.price-output-per-1k", paramLabel = "USD",
-            description = "Price per 1,000 output tokens. Env PODSTAGE_INFER_PRICE_OUTPUT_PER_1K. Default: ${DEFAULT-VALUE}.")
+            description = "Price per 1,000 output tokens. Env PODSTAGE_INFER_PRICE_OUTPUT_PER_1K.")
     String priceOutput;
 
     @Option(names = "--max-tokens", descriptionKey = "podstage.infer.max-tokens", paramLabel = "N",

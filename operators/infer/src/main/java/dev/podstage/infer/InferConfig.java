@@ -36,13 +36,12 @@ public interface InferConfig {
 
     OptionalDouble maxCostUsd();
 
+    /** USD per 1,000 input tokens; unset, calls are counted at $0 and the run says so. */
     @WithName("price-input-per-1k")
-    @WithDefault("0")
-    double priceInputPer1k();
+    OptionalDouble priceInputPer1k();
 
     @WithName("price-output-per-1k")
-    @WithDefault("0")
-    double priceOutputPer1k();
+    OptionalDouble priceOutputPer1k();
 
     @WithDefault("256")
     int maxTokens();

@@ -1,6 +1,5 @@
 package dev.podstage.infer;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,6 +20,7 @@ import dev.podstage.runtime.io.DataUri;
 import dev.podstage.runtime.io.JsonLinesReader;
 import dev.podstage.runtime.io.JsonRecord;
 import dev.podstage.runtime.io.Rejects;
+import dev.podstage.runtime.metrics.MicroDollarCounter;
 import dev.podstage.runtime.resilience.EndpointsDownException;
 import dev.podstage.runtime.resilience.RemoteCallException;
 import dev.podstage.runtime.stage.ExitCode;
@@ -29,7 +29,6 @@ import dev.podstage.runtime.stage.StageException;
 import dev.podstage.runtime.stage.StageOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Timer;
 
 /**
  * The work of one {@code infer} run. The main thread streams the input, drops what an earlier
@@ -86,8 +85,6 @@ final class InferRun {
     private int lookupsInFlight;
     private final List<Long> latencies = new ArrayList<>();
     private final Map<String, Long> requestsByEndpoint = new LinkedHashMap<>();
-    /** The request timer of each endpoint and outcome: looked up once, not per request (tags, URI parsing). */
-    private final Map<TimerKey, Timer> requestTimers = new HashMap<>();
     private AtomicFile out;
     /** The partial output's marker holds the job key: a rerun of this job resumes from it. */
     private boolean marked;
@@ -114,7 +111,8 @@ final class InferRun {
     // Meters.
     private final Counter cacheHitCounter;
     private final Counter cacheMissCounter;
-    private final Counter costCounter;
+    private final MicroDollarCounter costCounter;
+    private final Counter failedRequests;
     private final Counter tokensInCounter;
     private final Counter tokensOutCounter;
     private final DistributionSummary batchSize;
@@ -130,7 +128,8 @@ final class InferRun {
         var m = context.metrics();
         cacheHitCounter = m.counter("cache.hits", "namespace", "infer");
         cacheMissCounter = m.counter("cache.misses", "namespace", "infer");
-        costCounter = m.counter("infer.cost_usd", "model", s.model());
+        costCounter = m.microDollars("infer.cost_microusd", "model", s.model());
+        failedRequests = m.counter("infer.requests.failed");
         tokensInCounter = m.counter("infer.tokens", "direction", "input", "model", s.model());
         tokensOutCounter = m.counter("infer.tokens", "direction", "output", "model", s.model());
         batchSize = m.summary("infer.batch.size");
@@ -146,6 +145,11 @@ final class InferRun {
         rejects = new Rejects(s.output());
         cache = ctx.cache("infer");
         ctx.progress().cost(previous.costUsd());
+        if (!s.pricing().given()) {
+            LOG.warn("no prices set (podstage.infer.price-input-per-1k and price-output-per-1k, USD per 1k tokens; on"
+                    + " Airflow the connection's price fields): every call counts as $0 in the output, the XCom and"
+                    + " the cost metrics");
+        }
         try (JsonLinesReader reader = new JsonLinesReader(s.input(), rejects)) {
             JsonRecord record;
             while (!stopping() && (record = reader.next()) != null) {
@@ -196,7 +200,8 @@ final class InferRun {
         EndpointClient built = client;
         if (built == null) {
             built = clientAhead.join();
-            built.meterInto(ctx.metrics().counter("infer.retries"), ctx.metrics().counter("infer.failovers"));
+            built.meterInto(ctx.metrics().counter("infer.retries"), ctx.metrics().counter("infer.failovers"),
+                    new AttemptMeter(ctx.metrics()));
             client = built;
         }
         return built;
@@ -511,7 +516,6 @@ final class InferRun {
     private void settleAnswered(Answered answered, long latencyMs) {
         String endpoint = answered.endpoint();
         requestsByEndpoint.merge(endpoint, 1L, Long::sum);
-        requestTimer(endpoint, "ok").record(latencyMs, TimeUnit.MILLISECONDS);
         double cost = 0;
         Map<String, String> cacheWrites = new LinkedHashMap<>();
         for (int i = 0; i < answered.batch().size(); i++) {
@@ -535,7 +539,7 @@ final class InferRun {
         tokensOutCounter.increment(answered.answers().stream().mapToLong(ItemAnswer::outputTokens).sum());
         slots.settle(answered.estimate(), cost);
         costThisRun += cost;
-        costCounter.increment(cost);
+        costCounter.add(cost);
         ctx.progress().cost(cost);
         cache.putAll(cacheWrites);
     }
@@ -543,7 +547,6 @@ final class InferRun {
     private void settleFailed(Failed failed, long latencyMs) {
         slots.settle(failed.estimate(), 0);
         Throwable error = failed.error();
-        requestTimer("none", "failed").record(latencyMs, TimeUnit.MILLISECONDS);
         if (error instanceof RemoteCallException remote && remote.requestRejected()) {
             for (Pending pending : failed.batch()) {
                 for (Pending.Target target : pending.targets) {
@@ -558,6 +561,7 @@ final class InferRun {
             return; // the run is ending (SIGTERM, budget, an earlier failure): this request stopped waiting for it
         }
         fatal = error;
+        failedRequests.increment();
         LOG.errorf("every endpoint failed for a request of %d inputs: %s", failed.batch().size(),
                 error instanceof RemoteCallException remote && remote.credentialsRefused() ? credentialsRefused(remote)
                         : describe(error));
@@ -568,14 +572,6 @@ final class InferRun {
         if (s.dedupe()) {
             answeredThisRun.put(pending.key, answer);
         }
-    }
-
-    private Timer requestTimer(String endpoint, String outcome) {
-        return requestTimers.computeIfAbsent(new TimerKey(endpoint, outcome), k -> ctx.metrics()
-                .timer("infer.request.duration", "endpoint", endpointTag(endpoint), "outcome", outcome));
-    }
-
-    private record TimerKey(String endpoint, String outcome) {
     }
 
     private void writeRecord(Pending.Target target, StoredAnswer answer, double cost, OutputRecords.Reuse reuse) {
@@ -662,6 +658,7 @@ final class InferRun {
         ObjectNode extra = StageOutcome.object();
         extra.put("model", s.model());
         extra.put("protocol", s.protocol().configName());
+        extra.put("pricing", s.pricing().given() ? "given" : "missing");
         if (s.variant() != null) {
             extra.put("variant", s.variant());
         }
@@ -681,15 +678,6 @@ final class InferRun {
 
     private static double round(double usd) {
         return Math.round(usd * 1e9) / 1e9;
-    }
-
-    private static String endpointTag(String endpoint) {
-        try {
-            URI uri = URI.create(endpoint);
-            return uri.getHost() == null ? endpoint : uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
-        } catch (IllegalArgumentException e) {
-            return "unknown";
-        }
     }
 
     private static String describe(Throwable t) {

@@ -48,9 +48,15 @@ public class InferStage extends ConfiguredStage<InferConfig> {
         Checks.positive(p + "circuit-volume", c.circuitVolume());
         Checks.between(p + "circuit-failure-ratio", c.circuitFailureRatio(), 0.01, 1);
         Checks.between(p + "backoff-jitter", c.backoffJitter(), 0, 1);
-        Checks.nonNegative(p + "price-input-per-1k", c.priceInputPer1k());
-        Checks.nonNegative(p + "price-output-per-1k", c.priceOutputPer1k());
+        c.priceInputPer1k().ifPresent(v -> Checks.nonNegative(p + "price-input-per-1k", v));
+        c.priceOutputPer1k().ifPresent(v -> Checks.nonNegative(p + "price-output-per-1k", v));
+        Pricing pricing = Pricing.of(c.priceInputPer1k(), c.priceOutputPer1k());
         c.maxCostUsd().ifPresent(v -> Checks.nonNegative(p + "max-cost-usd", v));
+        if (c.maxCostUsd().isPresent() && !pricing.given()) {
+            throw new ConfigProblem(p + "max-cost-usd", c.maxCostUsd().getAsDouble(), "a budget with the prices to count"
+                    + " against it: set podstage.infer.price-input-per-1k and price-output-per-1k (USD per 1k tokens;"
+                    + " on Airflow the connection's price fields), or no budget");
+        }
         c.temperature().ifPresent(v -> Checks.between(p + "temperature", v, 0, 2));
         if (c.maxOutage().isNegative()) {
             throw new ConfigProblem(p + "max-outage", c.maxOutage(), "a duration of 0s or more, such as 5m");
@@ -73,7 +79,7 @@ public class InferStage extends ConfiguredStage<InferConfig> {
                 c.backoffJitter(), c.circuitVolume(), c.circuitFailureRatio(), c.circuitDelay(), c.maxInFlight());
         InferSettings settings = new InferSettings(io.input(), io.output(), List.copyOf(endpoints), c.protocol(), wire,
                 model, c.batchSize(), c.maxInFlight(), c.timeout(), c.maxCostUsd(),
-                new Pricing(c.priceInputPer1k(), c.priceOutputPer1k()), c.inputField(),
+                pricing, c.inputField(),
                 c.promptTemplate().orElse(null), c.dedupe(), c.apiKey().orElse(null), guard, c.shutdownGrace(),
                 c.maxOutage(),
                 shared.variant().orElse(null));

@@ -1,7 +1,17 @@
 package dev.podstage.infer;
 
-/** Prices per 1,000 input and output tokens, as providers publish them. */
-record Pricing(double inputPer1k, double outputPer1k) {
+import java.util.OptionalDouble;
+
+/**
+ * Prices per 1,000 input and output tokens, as providers publish them. {@code given}: at least one was
+ * set; without any, every call is counted at $0, which the run says (a warning, {@code "pricing":
+ * "missing"} in its XCom) and a budget refuses (it would never trip).
+ */
+record Pricing(double inputPer1k, double outputPer1k, boolean given) {
+
+    static Pricing of(OptionalDouble inputPer1k, OptionalDouble outputPer1k) {
+        return new Pricing(inputPer1k.orElse(0), outputPer1k.orElse(0), inputPer1k.isPresent() || outputPer1k.isPresent());
+    }
 
     double cost(long inputTokens, long outputTokens) {
         return (inputTokens * inputPer1k + outputTokens * outputPer1k) / 1000.0;

@@ -177,6 +177,63 @@ class InferContractIT extends InferTestBase {
     }
 
     @Test
+    void costAndEveryAttemptReachTheWireWithTheirValues() {
+        JsonLines.texts(input(), 20, "priced");
+        sim.config().retryAfterSeconds(0);
+        sim.failNext("503", 2);
+        try (StatsdCatcher statsd = new StatsdCatcher()) {
+            StageProcess.Result run = infer("--protocol", "inputs", "--batch-size", "5", "--max-in-flight", "1",
+                    "--price-input-per-1k", "0.5", "--price-output-per-1k", "1.5")
+                    .env("PODSTAGE_METRICS_ENABLED", "true")
+                    .env("PODSTAGE_STATSD_HOST", "127.0.0.1")
+                    .env("PODSTAGE_STATSD_PORT", Integer.toString(statsd.port()))
+                    .run();
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            List<String> lines = statsd.lines();
+
+            double costUsd = run.xcom().path("metrics").path("cost_usd").asDouble();
+            assertThat(costUsd).as("each request costs well under $1").isPositive().isLessThan(1);
+            long micros = lines.stream().filter(l -> l.startsWith("podstage.infer.cost_microusd:"))
+                    .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1, l.indexOf('|')))).sum();
+            assertThat(micros).as("the spend on the wire, in micro-dollars").isCloseTo(Math.round(costUsd * 1e6),
+                    org.assertj.core.data.Offset.offset(1L));
+            assertThat(lines.stream().filter(l -> l.startsWith("podstage.infer.request.duration:")
+                    && l.contains("outcome:server_error"))).as("the two 503s, retried, are attempts too").hasSize(2);
+            assertThat(lines.stream().filter(l -> l.startsWith("podstage.infer.request.duration:")
+                    && l.contains("outcome:ok"))).as("one per answered request").hasSize(4);
+        }
+    }
+
+    @Test
+    void aRunWithoutPricesSaysSoInItsLogAndXCom() {
+        JsonLines.texts(input(), 3, "unpriced");
+
+        StageProcess.Result unpriced = infer("--protocol", "inputs").run();
+        StageProcess.Result priced = StageProcess.of(dir.resolve("priced"))
+                .args("--input", input().toString(), "--output", dir.resolve("priced.jsonl").toString(),
+                        "--endpoint", sim.baseUrl(), "--model", model, "--protocol", "inputs", "--price-input-per-1k", "0")
+                .run();
+
+        assertThat(unpriced.exitCode()).as(unpriced.toString()).isZero();
+        assertThat(unpriced.logs()).contains("WARN").contains("no prices set");
+        assertThat(unpriced.xcom().path("pricing").asText()).isEqualTo("missing");
+        assertThat(priced.exitCode()).as(priced.toString()).isZero();
+        assertThat(priced.logs()).as("a price of 0 is a price: a free model").doesNotContain("no prices set");
+        assertThat(priced.xcom().path("pricing").asText()).isEqualTo("given");
+    }
+
+    @Test
+    void aBudgetWithoutPricesIsRefusedBeforeAnyWork() {
+        JsonLines.texts(input(), 3, "budget without prices");
+
+        StageProcess.Result run = infer("--protocol", "inputs", "--max-cost-usd", "5").run();
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+        assertThat(run.logs()).contains("podstage.infer.max-cost-usd").contains("price-input-per-1k");
+        assertThat(sim.stats().requests()).isZero();
+    }
+
+    @Test
     void etsyFlavourFoldsTagsIntoTheName() {
         JsonLines.texts(input(), 3, "etsy");
         try (StatsdCatcher statsd = new StatsdCatcher()) {

@@ -133,6 +133,11 @@ public final class StageMetrics implements AutoCloseable {
         return registry.counter(name, tags);
     }
 
+    /** A money counter named {@code name} (sent in whole micro-dollars: the name should say so, e.g. {@code cost_microusd}). */
+    public MicroDollarCounter microDollars(String name, String... tags) {
+        return new MicroDollarCounter(registry.counter(name, tags));
+    }
+
     public Timer timer(String name, String... tags) {
         return Timer.builder(name).tags(tags).register(registry);
     }
