@@ -64,7 +64,8 @@ def get_provider_info() -> dict[str, Any]:
                     "model": {"label": "Model", "schema": {"type": ["string", "null"]}},
                     "price_input_per_1k": {
                         "label": "Input price (USD per 1k tokens)",
-                        "description": "Without prices every call costs $0: no budget can stop a run, A/B compares $0.",
+                        "description": "Without prices every call counts as $0: a budget is refused (exit 2), "
+                        "cost metrics stay 0, an A/B test compares $0 with $0.",
                         "schema": {"type": ["number", "null"], "minimum": 0},
                     },
                     "price_output_per_1k": {

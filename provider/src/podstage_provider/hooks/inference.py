@@ -10,8 +10,8 @@ Endpoints and keys live in Airflow Connections, never in DAG code. A connection 
 * the API key: the connection's password. On Kubernetes the key should come from a Secret instead:
   extra ``kubernetes_secret`` = ``"name"`` or ``"name:key"`` (key defaults to ``api-key``);
 * the prices of the model, USD per 1,000 tokens (extras ``price_input_per_1k`` and
-  ``price_output_per_1k``, fields of the form): without them every call costs $0, budgets cannot
-  stop a run and the stage says so (a warning, ``"pricing": "missing"`` in its XCom);
+  ``price_output_per_1k``, fields of the form): without them every call counts as $0, the stage
+  says so (a warning, ``"pricing": "missing"`` in its XCom) and refuses a budget (exit 2);
 * optional stage options as further extras (``max_in_flight``, ``batch_size``, ``timeout``,
   ``max_tokens``, ...), passed to ``infer`` as ``--max-in-flight`` etc. The operator's own
   ``options`` win over these; an operator that overrides the model must give its prices too.
@@ -20,7 +20,8 @@ Example (environment)::
 
     AIRFLOW_CONN_PODSTAGE_LLM='{"conn_type": "podstage_inference", "password": "sk-...",
       "extra": {"endpoints": ["https://api.openai.com/v1", "https://eu.example.com/v1"],
-                "protocol": "openai-chat", "model": "gpt-4o-mini", "kubernetes_secret": "llm-key:api-key"}}'
+                "protocol": "openai-chat", "model": "gpt-4o-mini", "kubernetes_secret": "llm-key:api-key",
+                "price_input_per_1k": 0.00015, "price_output_per_1k": 0.0006}}'
 """
 
 from __future__ import annotations
@@ -165,7 +166,13 @@ class InferenceEndpointHook(BaseHook):
         "schema": "v1",
         "password": "API key (on Kubernetes prefer extra 'kubernetes_secret')",
         "extra": json.dumps(
-            {"endpoints": ["https://api.openai.com/v1"], "protocol": "openai-chat", "model": "gpt-4o-mini"}
+            {
+                "endpoints": ["https://api.openai.com/v1"],
+                "protocol": "openai-chat",
+                "model": "gpt-4o-mini",
+                "price_input_per_1k": 0.00015,
+                "price_output_per_1k": 0.0006,
+            }
         ),
     }
 

@@ -149,6 +149,10 @@ final class InferRun {
             LOG.warn("no prices set (podstage.infer.price-input-per-1k and price-output-per-1k, USD per 1k tokens; on"
                     + " Airflow the connection's price fields): every call counts as $0 in the output, the XCom and"
                     + " the cost metrics");
+        } else if (!s.pricing().outputGiven() && s.protocol() != Protocol.OPENAI_EMBEDDINGS) {
+            LOG.warn("no output price set (podstage.infer.price-output-per-1k): output tokens count as $0");
+        } else if (!s.pricing().inputGiven()) {
+            LOG.warn("no input price set (podstage.infer.price-input-per-1k): input tokens count as $0");
         }
         try (JsonLinesReader reader = new JsonLinesReader(s.input(), rejects)) {
             JsonRecord record;

@@ -218,7 +218,8 @@ class InferContractIT extends InferTestBase {
         assertThat(unpriced.logs()).contains("WARN").contains("no prices set");
         assertThat(unpriced.xcom().path("pricing").asText()).isEqualTo("missing");
         assertThat(priced.exitCode()).as(priced.toString()).isZero();
-        assertThat(priced.logs()).as("a price of 0 is a price: a free model").doesNotContain("no prices set");
+        assertThat(priced.logs()).as("a price of 0 is a price: a free model").doesNotContain("no prices set")
+                .as("but one price alone leaves the other at $0, which is said").contains("no output price set");
         assertThat(priced.xcom().path("pricing").asText()).isEqualTo("given");
     }
 

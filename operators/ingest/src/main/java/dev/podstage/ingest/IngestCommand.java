@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "ingest", version = "podstage ingest " + IngestStage.VERSION,
         description = "Reads JSON Lines, CSV/TSV (with a header), and text/Markdown/HTML files (one file = one"
                 + " document) from files, directories and http(s) URLs, and writes N shards"
-                + " shard-0000i-of-0000N.jsonl of {id, text, source, metadata}. A record's shard is sha256(id) mod N:"
+                + " shard-0000i-of-0000N.jsonl of {id, text, source, metadata}. A record's shard is the first 8 bytes of sha256(id) mod N:"
                 + " the same id lands in the same shard on every run. XCom 'shards' lists the non-empty shard URIs"
                 + " for .expand(). Exit codes: 0 ok, 2 bad configuration, 3 bad input, 75 transient (retry), 1 other.",
         footer = { "", "Records without an id get sha256:<16 hex> of their text and metadata. A repeated id keeps its"
