@@ -29,7 +29,7 @@ public enum Criterion {
         return switch (this) {
             case QUALITY -> stats.quality();
             case ERRORS -> stats.records() == 0 ? null : stats.errorRate();
-            case COST -> stats.costPerRecord();
+            case COST -> stats.unpriced() ? null : stats.costPerRecord();
             case LATENCY -> stats.latencyP95Ms() == null ? null : stats.latencyP95Ms().doubleValue();
         };
     }

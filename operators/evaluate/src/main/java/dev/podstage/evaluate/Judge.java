@@ -34,7 +34,11 @@ public final class Judge {
             Double vb = criterion.valueOf(b);
             String name = criterion.configName();
             if (va == null || vb == null) {
-                reasons.add(name + ": not measured for " + (va == null ? a.name() : b.name()) + ", skipped");
+                VariantStats missing = va == null ? a : b;
+                String why = criterion == Criterion.COST && missing.unpriced() ? " (its " + missing.latencySamples()
+                        + " requests sent cost $0: infer ran without prices, its XCom says \"pricing\": \"missing\")"
+                        : "";
+                reasons.add(name + ": not measured for " + missing.name() + why + ", skipped");
                 continue;
             }
             if (criterion == Criterion.QUALITY && Math.min(a.compared(), b.compared()) < minSamples) {

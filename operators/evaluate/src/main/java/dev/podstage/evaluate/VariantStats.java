@@ -31,6 +31,14 @@ public record VariantStats(
         return records == 0 ? 0 : (double) errors / records;
     }
 
+    /**
+     * It sent requests, yet they cost nothing: infer ran without prices ("pricing": "missing" in its XCom),
+     * so its cost is unknown, not zero. Cached and deduplicated answers cost nothing and send no request.
+     */
+    boolean unpriced() {
+        return latencySamples > 0 && costUsd == 0;
+    }
+
     Double costPerRecord() {
         return answered() == 0 ? null : costUsd / answered();
     }

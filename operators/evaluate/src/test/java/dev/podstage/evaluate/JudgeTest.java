@@ -60,6 +60,26 @@ class JudgeTest {
     }
 
     @Test
+    void aVariantWhoseSentRequestsCostNothingRanUnpricedAndCostDoesNotDecide() {
+        Verdict verdict = judge("cost,latency", variant("A", 0, 0.001, 200L, null), variant("B", 0, 0, 700L, null));
+
+        assertThat(verdict.winner()).as("not B for its $0: A by latency").isEqualTo("A");
+        assertThat(verdict.decidedBy()).isEqualTo(Criterion.LATENCY);
+        assertThat(verdict.reasons().get(0)).isEqualTo("cost: not measured for B (its 100 requests sent cost $0: infer"
+                + " ran without prices, its XCom says \"pricing\": \"missing\"), skipped");
+    }
+
+    @Test
+    void aFullyCachedVariantCostsNothingAndThatCounts() {
+        VariantStats cached = new VariantStats("B", 100, 0, 0, 100, 0, null, null, 0, null, null);
+
+        Verdict verdict = judge("cost", variant("A", 0, 0.001, 200L, null), cached);
+
+        assertThat(verdict.winner()).isEqualTo("B");
+        assertThat(verdict.decidedBy()).isEqualTo(Criterion.COST);
+    }
+
+    @Test
     void aCriterionWithoutValuesIsSkippedNotGuessed() {
         Verdict verdict = judge("quality,latency", variant("A", 0, 0.001, 200L, null), variant("B", 0, 0.001, 700L, null));
 
