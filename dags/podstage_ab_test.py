@@ -80,7 +80,13 @@ with DAG(
     params={
         "source": Param(f"{SAMPLES}/questions.jsonl", type="string"),
         "weights": Param(dict(ab.DEFAULT_WEIGHTS), type="object", description="Bucket weights: a, b, both"),
-        "force": Param("", type="string", enum=["", "a", "b", "both"], description="Override the split"),
+        # null, not "": the trigger form treats an empty string as a missing required value and disables Trigger
+        "force": Param(
+            None,
+            type=["null", "string"],
+            enum=[None, "a", "b", "both"],
+            description="Override the split (empty: the deterministic split)",
+        ),
         "auto_approve": Param(False, type="boolean", description="Approve without asking (demo/CI only)"),
         "variant_a": Param({"conn_id": "podstage_llm", "model": "", "prompt_template": PROMPT}, **VARIANT_PARAM_SCHEMA),
         "variant_b": Param(

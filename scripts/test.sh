@@ -9,6 +9,9 @@
 #   - airflow-config/ with the tools its users run (scripts/ops-tools.sh): promtool from Debian's
 #     prometheus package on the alert rules, statsd_exporter (built from its Go module the first time,
 #     ~2 min) fed by a real stage run;
+#   - the Airflow UI in Debian's Chromium through Playwright (integration-tests/browser): sign in, trigger the
+#     example DAGs from their forms, read logs, XComs and rendered templates, add a connection, approve an A/B
+#     promotion, against a scheduler and API server started for it;
 #   - a real one-node Kubernetes (scripts/cluster.sh: built from Go modules the first time, ~5 min):
 #     pulls from its registry, the xcom sidecar, the three example DAGs through KubernetesPodOperator in a
 #     restricted namespace with Redis, PostgreSQL and the simulator as pods (compared with the local
@@ -30,8 +33,12 @@ mvn -B -ntp verify -DimageTests.skip=false "-DimageTests.stages=$stages" "$@"
 VENV=$(scripts/airflow-venv.sh)
 scripts/ops-tools.sh promtool >/dev/null
 scripts/ops-tools.sh statsd-exporter >/dev/null
+# The browser tests drive Debian's Chromium (Playwright is pinned in the venv); nothing downloads a browser.
+. scripts/apt.sh
+podstage_apt_install chromium
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 "$VENV/bin/python" -m pytest -c provider/pyproject.toml provider/tests integration-tests/airflow \
-  integration-tests/kubernetes tests
+  integration-tests/kubernetes tests integration-tests/browser
 # The native profile as far as it goes here (no native-image on this machine, images/NATIVE.md): every
 # stage's native augmentation, whose native-image command line must come out. Last: the profile
 # builds no jar, and the steps above use the jars.

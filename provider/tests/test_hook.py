@@ -111,7 +111,9 @@ def test_hook_reads_a_uri_connection(env):
 def test_ui_field_behaviour_is_well_formed():
     behaviour = InferenceEndpointHook.get_ui_field_behaviour()
     assert set(behaviour) == {"hidden_fields", "relabeling", "placeholders"}
-    assert behaviour["relabeling"]["password"] == "API key"
+    assert behaviour["relabeling"]["password"].startswith("API key")
+    (connection,) = get_provider_info()["connection-types"]
+    assert behaviour["relabeling"] == connection["ui-field-behaviour"]["relabeling"], "one definition of the form"
 
 
 def test_test_connection_reaches_endpoints(env):
@@ -167,6 +169,7 @@ def test_the_form_offers_protocol_and_scheme_as_choices_with_defaults_and_asks_f
     assert fields["protocol"]["schema"]["default"] == "openai-chat"
     assert None not in fields["protocol"]["schema"]["enum"]
     assert fields["scheme"]["schema"] == {"type": "string", "enum": ["https", "http"], "default": "https"}
+    assert fields["model"]["schema"] == {"type": "string", "minLength": 1}, "required in the form, as at run time"
     for price in ("price_input_per_1k", "price_output_per_1k"):
         assert fields[price]["schema"]["minimum"] == 0
         assert "USD per 1k tokens" in fields[price]["label"]

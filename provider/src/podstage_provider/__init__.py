@@ -61,7 +61,7 @@ def get_provider_info() -> dict[str, Any]:
                             "default": "openai-chat",
                         },
                     },
-                    "model": {"label": "Model", "schema": {"type": ["string", "null"]}},
+                    "model": {"label": "Model", "schema": {"type": "string", "minLength": 1}},
                     "price_input_per_1k": {
                         "label": "Input price (USD per 1k tokens)",
                         "description": "Without prices every call counts as $0: a budget is refused (exit 2), "
@@ -77,10 +77,15 @@ def get_provider_info() -> dict[str, Any]:
                         "schema": {"type": ["string", "null"]},
                     },
                 },
+                # The one definition of the form (Airflow 3 reads it from here; the hook derives its own from it).
                 "ui-field-behaviour": {
                     "hidden-fields": ["login"],
-                    "relabeling": {"host": "Endpoint host", "schema": "Path", "password": "API key"},
-                    "placeholders": {"host": "api.openai.com", "schema": "v1"},
+                    "relabeling": {
+                        "host": "Endpoint host (https unless Extra Fields → Scheme says http)",
+                        "schema": "Path",
+                        "password": "API key (on Kubernetes prefer Extra Fields → Kubernetes Secret)",
+                    },
+                    "placeholders": {"host": "api.openai.com (or list endpoints under Extra Fields)", "schema": "v1"},
                 },
             }
         ],

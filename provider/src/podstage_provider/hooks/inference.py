@@ -26,11 +26,10 @@ Example (environment)::
 
 from __future__ import annotations
 
-import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from airflow.sdk import BaseHook
@@ -161,31 +160,21 @@ class InferenceEndpointHook(BaseHook):
     conn_type = "podstage_inference"
     hook_name = "Podstage inference endpoint"
 
-    _PLACEHOLDERS: ClassVar[dict[str, str]] = {
-        "host": "api.openai.com (or list every endpoint in extra 'endpoints')",
-        "schema": "v1",
-        "password": "API key (on Kubernetes prefer extra 'kubernetes_secret')",
-        "extra": json.dumps(
-            {
-                "endpoints": ["https://api.openai.com/v1"],
-                "protocol": "openai-chat",
-                "model": "gpt-4o-mini",
-                "price_input_per_1k": 0.00015,
-                "price_output_per_1k": 0.0006,
-            }
-        ),
-    }
-
     def __init__(self, podstage_inference_conn_id: str = default_conn_name, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.podstage_inference_conn_id = podstage_inference_conn_id
 
     @classmethod
     def get_ui_field_behaviour(cls) -> dict[str, Any]:
+        """The provider info's form (one definition: Airflow 3 reads that one), in the hook's older shape."""
+        from podstage_provider import get_provider_info
+
+        (connection,) = get_provider_info()["connection-types"]
+        behaviour = connection["ui-field-behaviour"]
         return {
-            "hidden_fields": ["login"],
-            "relabeling": {"host": "Endpoint host", "schema": "Path", "password": "API key"},
-            "placeholders": dict(cls._PLACEHOLDERS),
+            "hidden_fields": list(behaviour["hidden-fields"]),
+            "relabeling": dict(behaviour["relabeling"]),
+            "placeholders": dict(behaviour["placeholders"]),
         }
 
     def get_endpoint(self) -> InferenceEndpoint:
