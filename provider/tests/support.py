@@ -33,6 +33,13 @@ def java_home() -> str | None:
     return str(Path(java).resolve().parents[1]) if java else None
 
 
+def ops_tool(name: str) -> str:
+    """The path of a tool airflow-config/ is checked with (scripts/ops-tools.sh: unpacked or built once, cached)."""
+    done = subprocess.run([str(REPO / "scripts" / "ops-tools.sh"), name], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"scripts/ops-tools.sh {name} failed:\n{done.stderr}"
+    return done.stdout.strip()
+
+
 def stage_jar(stage: str) -> Path:
     return REPO / "operators" / stage / "target" / "quarkus-app" / "quarkus-run.jar"
 

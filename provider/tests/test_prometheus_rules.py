@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support import CONFIG, REPO
+from support import CONFIG, ops_tool
 
 RULES = CONFIG / "prometheus-rules.yaml"
 TESTS = CONFIG / "prometheus-rules.test.yaml"
@@ -24,11 +24,7 @@ GROUPING_LABELS = ("dag_id", "stage")
 
 @cache
 def promtool() -> str:
-    done = subprocess.run(
-        [str(REPO / "scripts" / "ops-tools.sh"), "promtool"], capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, f"scripts/ops-tools.sh promtool failed:\n{done.stderr}"
-    return done.stdout.strip()
+    return ops_tool("promtool")
 
 
 def run_promtool(*args: str, cwd: Path = CONFIG) -> subprocess.CompletedProcess[str]:

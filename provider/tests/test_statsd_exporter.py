@@ -13,6 +13,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support import CONFIG, REPO, free_port, java_home, stage_jar
+from support import CONFIG, free_port, java_home, ops_tool, stage_jar
 from test_statsd_mapping import chart_rendered
 
 #: Lines as Airflow 3 sends them for a DAG run of the examples (legacy names: dag and task ids in the name).
@@ -39,11 +40,7 @@ AIRFLOW_CTX = {"AIRFLOW_CTX_DAG_ID": "podstage_llm_batch", "AIRFLOW_CTX_TASK_ID"
 
 @cache
 def exporter_binary() -> str:
-    done = subprocess.run(
-        [str(REPO / "scripts" / "ops-tools.sh"), "statsd-exporter"], capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, f"scripts/ops-tools.sh statsd-exporter failed:\n{done.stderr}"
-    return done.stdout.strip()
+    return ops_tool("statsd-exporter")
 
 
 @dataclass
@@ -114,7 +111,7 @@ def parse(text: str) -> tuple[dict[str, str], list[Series]]:
     return types, samples
 
 
-def run_infer(tmp_path: Path, llm_sim: str, exporter: Exporter, label: str) -> dict:
+def run_infer(tmp_path: Path, llm_sim: str, exporter: Exporter, label: str, model: str) -> dict:
     """One infer run as a pod runs it (Airflow context, prices, the Redis cache), its primary endpoint down:
     every request is retried there, then fails over to the simulator."""
     jar = stage_jar("infer")
@@ -136,7 +133,7 @@ def run_infer(tmp_path: Path, llm_sim: str, exporter: Exporter, label: str) -> d
     args = ["--input", str(source), "--output", str(tmp_path / f"{label}.jsonl")]
     args += ["--endpoint", f"http://127.0.0.1:{closed}/v1", "--endpoint", llm_sim, "--max-retries", "1"]
     args += ["--circuit-volume", "100"]  # no breaker in the way: each request tries the primary twice
-    args += ["--protocol", "openai-chat", "--model", tmp_path.name, "--price-input-per-1k", "0.15"]
+    args += ["--protocol", "openai-chat", "--model", model, "--price-input-per-1k", "0.15"]
     args += ["--price-output-per-1k", "0.6"]
     done = subprocess.run([java, "-jar", str(jar), *args], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -164,8 +161,9 @@ def test_a_real_run_gives_every_series_the_dashboard_and_rules_read(rendering: s
         mapping = tmp_path / "chart-mappings.yml"
         mapping.write_text(yaml.safe_dump(chart_rendered(CONFIG / "helm-values.yaml")))
     with running_exporter(mapping, tmp_path / "exporter.log") as exporter:
-        xcom = run_infer(tmp_path, llm_sim, exporter, "cold")
-        rerun = run_infer(tmp_path, llm_sim, exporter, "cached")  # every answer from Redis: cache hits
+        model = f"m-{uuid.uuid4().hex[:12]}"  # the cache is keyed by model: this run's answers are its own
+        xcom = run_infer(tmp_path, llm_sim, exporter, "cold", model)
+        rerun = run_infer(tmp_path, llm_sim, exporter, "cached", model)  # every answer from Redis: cache hits
         exporter.send(AIRFLOW_LINES)
         time.sleep(0.5)  # UDP: the exporter reads what the kernel holds; nothing to wait on but the socket
         types, samples = parse(exporter.scrape())
@@ -175,7 +173,7 @@ def test_a_real_run_gives_every_series_the_dashboard_and_rules_read(rendering: s
     assert cost, "no cost series"
     assert sum(s.value for s in cost) == pytest.approx(xcom["metrics"]["cost_usd"] * 1e6, abs=1)
     assert sum(s.value for s in cost) > 0
-    assert {s.labels["model"] for s in cost} == {tmp_path.name}
+    assert {s.labels["model"] for s in cost} == {model}
     assert rerun["metrics"]["cache_hits"] == 12 and rerun["metrics"]["cost_usd"] == 0
 
     # every timer is a histogram with buckets, whichever way the mapping was read
