@@ -9,14 +9,11 @@ behind a real login: the simple auth manager with one admin whose password the t
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import subprocess
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +21,9 @@ from typing import Any
 
 import pytest
 
-from e2e_support import AIRFLOW, AirflowHome
-from scheduled_airflow import COMPONENTS, AirflowApi, free_port, stop
+from cluster_support import wait_until
+from e2e_support import AirflowHome
+from scheduled_airflow import AirflowApi, scheduled_airflow
 
 try:
     from playwright.sync_api import Browser, Page, Playwright
@@ -84,14 +82,6 @@ def launch_chromium(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(
         executable_path=str(chromium_executable()), args=["--headless=new", "--no-sandbox"]
     )
-
-
-def wait_until(what: str, condition: Callable[[], bool], timeout: float) -> None:
-    """Polls ``condition`` until it holds; fails saying ``what`` did not happen within ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"{what} did not happen within {timeout:.0f}s"
-        time.sleep(1)
 
 
 def unique_run_id(prefix: str) -> str:
@@ -187,51 +177,19 @@ class SignedInApi(AirflowApi):
         wait_until(f"{task_id} of {dag_id} run {run_id} being {state}", reached, timeout)
 
 
-def component_env(home: AirflowHome, port: int, admin: Credentials) -> dict[str, str]:
-    """scheduled_airflow.py's environment, with the simple auth manager's login instead of all_admins (that
-    function sets all_admins itself, after the home's environment, so it cannot be turned off from there)."""
+@contextmanager
+def ui_airflow(home: AirflowHome, admin: Credentials) -> Iterator[SignedInApi]:
+    """The home's Airflow (scheduled_airflow.py) behind the simple auth manager's login instead of all_admins;
+    output in ``<home>/<component>.log``."""
     passwords = home.home / "simple-auth-passwords.json"
     passwords.write_text(json.dumps({admin.username: admin.password}))
-    return {
-        **home.env,
-        # the components start one another's tasks with `airflow` from PATH
-        "PATH": f"{AIRFLOW.parent}:{home.env.get('PATH', os.defpath)}",
-        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-        "AIRFLOW__CORE__PARALLELISM": "4",
-        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+    sign_in = {
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "False",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{admin.username}:admin",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
-        # as airflow-config/airflow.cfg: on a busy 2-CPU machine a task's API call is answered late, not never
-        "AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT": "30",
-        # one secret for the tokens the scheduler issues to tasks and the API server checks
-        "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_hex(32),
-        "AIRFLOW__API__HOST": "127.0.0.1",
-        "AIRFLOW__API__WORKERS": "1",
-        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
     }
-
-
-@contextmanager
-def ui_airflow(home: AirflowHome, admin: Credentials) -> Iterator[SignedInApi]:
-    """The home's Airflow with its components running, behind the login; output in ``<home>/<component>.log``."""
-    port = free_port()
-    env = component_env(home, port, admin)
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        for name, *args in COMPONENTS:
-            command = [str(AIRFLOW), name, *(a.format(port=port) for a in args)]
-            with (home.home / f"{name}.log").open("ab") as log:
-                processes.append(
-                    subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-                )
-        api = SignedInApi(port, admin)
-        wait_until("the API server answering", api.ready, timeout=180)
+    with scheduled_airflow(home, extra_env=sign_in, api=lambda port: SignedInApi(port, admin)) as api:
         yield api
-    finally:
-        for process in processes:
-            stop(process)
 
 
 def save_evidence(pages: list[Page], test_name: str) -> list[Path]:

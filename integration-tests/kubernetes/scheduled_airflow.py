@@ -17,14 +17,15 @@ import socket
 import subprocess
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from cluster_support import wait_until
 from e2e_support import AIRFLOW, AirflowHome
 
 COMPONENTS = (("api-server", "--port", "{port}"), ("scheduler",), ("dag-processor",))
+ApiT = TypeVar("ApiT", bound="AirflowApi")
 
 
 def free_port() -> int:
@@ -81,11 +82,10 @@ class AirflowApi:
         self.call("PATCH", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}", {"new_state": state})
 
 
-@contextmanager
-def scheduled_airflow(home: AirflowHome) -> Iterator[AirflowApi]:
-    """The home's Airflow with its components running; their output goes to ``<home>/<component>.log``."""
-    port = free_port()
-    env = {
+def component_env(home: AirflowHome, port: int, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The components' environment: the home's, the LocalExecutor, every caller an admin unless ``extra`` says
+    otherwise (the browser tests sign in), the task runner's API timeout of airflow-config/airflow.cfg."""
+    return {
         **home.env,
         # the components start one another's tasks with `airflow` from PATH
         "PATH": f"{AIRFLOW.parent}:{home.env.get('PATH', os.defpath)}",
@@ -99,7 +99,23 @@ def scheduled_airflow(home: AirflowHome) -> Iterator[AirflowApi]:
         "AIRFLOW__API__HOST": "127.0.0.1",
         "AIRFLOW__API__WORKERS": "1",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+        # as airflow-config/airflow.cfg: on a busy 2-CPU machine a task's API call is answered late, not never
+        "AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT": "30",
+        **(extra or {}),
     }
+
+
+@contextmanager
+def scheduled_airflow(
+    home: AirflowHome,
+    *,
+    extra_env: Mapping[str, str] | None = None,
+    api: Callable[[int], ApiT] = AirflowApi,  # type: ignore[assignment]
+) -> Iterator[ApiT]:
+    """The home's Airflow with its components running; their output goes to ``<home>/<component>.log``.
+    ``api`` makes the client the caller gets for the API server's port (a signed-in one, say)."""
+    port = free_port()
+    env = component_env(home, port, extra_env)
     processes: list[subprocess.Popen[bytes]] = []
     try:
         for name, *args in COMPONENTS:
@@ -109,9 +125,9 @@ def scheduled_airflow(home: AirflowHome) -> Iterator[AirflowApi]:
                     command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
                 )
             processes.append(process)
-        api = AirflowApi(port)
-        wait_until("the API server answering", api.ready, timeout=180)
-        yield api
+        client = api(port)
+        wait_until("the API server answering", client.ready, timeout=180)
+        yield client
     finally:
         for process in processes:
             stop(process)
