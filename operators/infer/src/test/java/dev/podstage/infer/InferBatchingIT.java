@@ -17,7 +17,8 @@ class InferBatchingIT extends InferTestBase {
     void inputsProtocolSendsCeilOfRecordsOverBatchSizeRequests() {
         JsonLines.texts(input(), 100, "batched");
 
-        StageProcess.Result run = infer("--protocol", "inputs", "--batch-size", "16").run();
+        StageProcess.Result run = infer("--protocol", "inputs", "--batch-size", "16", "--price-input-per-1k", "0.001",
+                "--price-output-per-1k", "0.002").run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(sim.stats().byPath().get("/generate")).isEqualTo(7); // ceil(100 / 16)
@@ -34,7 +35,8 @@ class InferBatchingIT extends InferTestBase {
         JsonNode xcom = run.xcom();
         assertThat(xcom.path("records_out").asLong()).isEqualTo(100);
         assertThat(xcom.path("metrics").path("requests").asLong()).isEqualTo(7);
-        // A clean run logs no error or warning, the connection opened ahead of the first request included.
+        // A clean run (priced: an unpriced one warns) logs no error or warning, the connection opened ahead of the
+        // first request included.
         assertThat(run.logs().lines().filter(line -> line.contains(" ERROR ") || line.contains(" WARN ")))
                 .as(run.logs()).isEmpty();
     }
