@@ -248,6 +248,7 @@ def test_real_infer_every_endpoint_down_is_transient(real_local: Path, env):
                     "model": "m",
                     "max_retries": 0,
                     "timeout": "2s",
+                    "max_outage": "1s",  # how long it waits for the endpoint to come back (default 5 min)
                 },
             }
         ),
