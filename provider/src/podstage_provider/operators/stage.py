@@ -435,7 +435,8 @@ class PodstageOperator(KubernetesPodOperator):
 
         Runs when the task runs (never at parse time: parsing a DAG reads no connection).
         """
-        self._endpoint = self.resolve_connections()
+        if self._endpoint is None:  # read when the templates were rendered, unless this run rendered none
+            self._endpoint = self.resolve_connections()
         self.arguments = self._stage_arguments()
         secrets: list[Secret] = [s for s in self.secrets if not getattr(s, "_podstage", False)]
         secret_env: dict[str, str] = {}
