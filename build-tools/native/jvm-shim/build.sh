@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Builds the libjvm.so shim (jvm_shim.c) for a JDK's shared libraries: every JVM_*/jio_* symbol that
-# libjava, libnio, libnet, libzip and libextnet import is exported, with HotSpot's symbol version
+# the JDK libraries it is built for import is exported, with HotSpot's symbol version
 # (SUNWprivate_1.1); those jvm_shim.c does not implement say their name and abort.
-#   build-tools/native/jvm-shim/build.sh JAVA_HOME OUT_DIR   → OUT_DIR/libjvm.so (and the generated sources)
+#   build-tools/native/jvm-shim/build.sh JAVA_HOME OUT_DIR [LIBRARY...]   → OUT_DIR/libjvm.so (and the generated
+#   sources), for the JDK libraries named (java nio ...; by default the ones every stage links).
 set -euo pipefail
 java_home=$1
 out=$2
+shift 2
+names=("$@")
+[ ${#names[@]} -gt 0 ] || names=(java nio net zip extnet)
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/apt.sh
 . "$here/../../../scripts/apt.sh"
 command -v gcc >/dev/null || podstage_apt_install gcc libc6-dev
 mkdir -p "$out"
 libs=()
-for lib in libjava libnio libnet libzip libextnet; do
-  [ -f "$java_home/lib/$lib.so" ] && libs+=("$java_home/lib/$lib.so")
+for name in "${names[@]}"; do
+  [ -f "$java_home/lib/lib$name.so" ] || { echo "jvm-shim: no lib$name.so under $java_home/lib" >&2; exit 1; }
+  libs+=("$java_home/lib/lib$name.so")
 done
 [ ${#libs[@]} -gt 0 ] || { echo "jvm-shim: no JDK shared libraries under $java_home/lib" >&2; exit 1; }
 nm -D --undefined-only "${libs[@]}" | grep -o '\b\(JVM_[A-Za-z0-9_]*\|jio_[a-z]*\)' | sort -u >"$out/imported.txt"
