@@ -31,6 +31,9 @@ final class DriverArguments {
     final List<ExcludedConfig> excludedConfigs = new ArrayList<>();
     String mainClass;
     String imageName;
+    /** The folder of {@code -o dir/name}; null: the working directory. */
+    Path imagePath;
+    private boolean outputGiven;
     Path jar;
 
     /** Translates one source of arguments (the command line, or a library's properties as {@code origin}). */
@@ -50,7 +53,10 @@ final class DriverArguments {
                     classPath.add(Path.of(entry).toAbsolutePath());
                 }
             } else if (argument.equals("-o")) {
-                imageName = next(it, argument, origin);
+                Path output = Path.of(next(it, argument, origin));
+                imageName = output.getFileName().toString();
+                imagePath = output.getParent() == null ? null : output.getParent().toAbsolutePath();
+                outputGiven = true;
             } else if (argument.equals("--exclude-config")) {
                 excludedConfigs.add(new ExcludedConfig(
                         Pattern.compile(next(it, argument, origin)), Pattern.compile(next(it, argument, origin))));
@@ -66,7 +72,10 @@ final class DriverArguments {
                 mainClass = positional.remove(0);
             }
             if (!positional.isEmpty()) {
-                imageName = positional.remove(0);
+                String name = positional.remove(0);
+                if (!outputGiven) {
+                    imageName = name;
+                }
             }
             if (!positional.isEmpty()) {
                 throw new IllegalArgumentException("native-image: unexpected arguments " + positional + " in " + origin);

@@ -119,7 +119,7 @@ public final class NativeImage {
         command.add(arguments.classPath.stream().map(Path::toString).collect(Collectors.joining(":")));
         command.add("-H:ImageBuildID=" + UUID.randomUUID());
         command.add("-H:CLibraryPath=" + home.resolve("lib/svm/clibraries/linux-amd64"));
-        command.add("-H:Path=" + Path.of("").toAbsolutePath());
+        command.add("-H:Path=" + (arguments.imagePath != null ? arguments.imagePath : Path.of("").toAbsolutePath()));
         if (arguments.mainClass != null) {
             command.add("-H:Class=" + arguments.mainClass);
         }

@@ -18,13 +18,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StageProcess {
 
-    private final Path jar;
+    private final List<String> launch;
     private final List<String> args = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
     private final Path workDir;
 
-    private StageProcess(Path jar, Path workDir) {
-        this.jar = jar;
+    private StageProcess(List<String> launch, Path workDir) {
+        this.launch = launch;
         this.workDir = workDir;
         for (String inherited : new String[] { "PATH", "HOME", "JAVA_HOME", "LANG", "TMPDIR" }) {
             String value = System.getenv(inherited);
@@ -38,14 +38,30 @@ public final class StageProcess {
         env.put("PODSTAGE_PROGRESS_INTERVAL", "0s");
     }
 
-    /** The stage jar named by the {@code podstage.stage.jar} system property (set by failsafe). */
+    /**
+     * The stage named by the {@code podstage.stage.executable} system property, a native executable, when it is
+     * set; else the jar named by {@code podstage.stage.jar}, on this JVM (both set by failsafe).
+     */
     public static StageProcess of(Path workDir) {
+        String executable = System.getProperty("podstage.stage.executable", "");
+        if (!executable.isBlank()) {
+            if (!Files.isExecutable(Path.of(executable))) {
+                throw new IllegalStateException("podstage.stage.executable is not an executable: " + executable);
+            }
+            return new StageProcess(List.of(executable), workDir);
+        }
         String jar = System.getProperty("podstage.stage.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("podstage.stage.jar does not point at a packaged stage: " + jar
                     + " (run through Maven: mvn verify)");
         }
-        return new StageProcess(Path.of(jar), workDir);
+        return new StageProcess(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar),
+                workDir);
+    }
+
+    /** Whether the stage under test is a native executable (a test of JVM-only behaviour says so and skips). */
+    public static boolean isNative() {
+        return !System.getProperty("podstage.stage.executable", "").isBlank();
     }
 
     public StageProcess args(String... more) {
@@ -85,10 +101,7 @@ public final class StageProcess {
             Files.writeString(terminationLog(), "");
             Path stdout = Files.createTempFile(workDir, "stdout", ".log");
             Path stderr = Files.createTempFile(workDir, "stderr", ".log");
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-jar");
-            command.add(jar.toString());
+            List<String> command = new ArrayList<>(launch);
             command.addAll(args);
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                     .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
