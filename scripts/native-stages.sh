@@ -30,6 +30,7 @@ for stage in "${stages[@]}"; do
     (cd "$sources" && "$toolchain/bin/native-image" @native-image.args -o "$work/$stage") >"$work.log" 2>&1 \
       || { tail -40 "$work.log" >&2; echo "native-stages: $stage failed, log: $work.log" >&2; exit 1; }
     rm -f "$work"/*.json "$work"/*.txt
+    chmod 755 "$work"
     rm -rf "$out"
     mv "$work" "$out"
     mv "$work.log" "$out/build.log"

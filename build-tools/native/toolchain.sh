@@ -33,6 +33,7 @@ key=$( { cat "$jdk/release"; echo "$runtime_libraries"; \
 cache=${PODSTAGE_CACHE:-$HOME/.cache/podstage}/native
 home=$cache/graalvm-$graalvm_version-$key
 if [ -x "$home/bin/native-image" ]; then
+  touch "$home/.used"
   echo "$home"
   exit 0
 fi
@@ -97,4 +98,7 @@ EOF
 chmod +x "$home_work/bin/native-image"
 
 mv "$home_work" "$home"
+touch "$home/.used"
+# Homes of earlier sources, unused for a day (a build that runs keeps its own home in use).
+find "$cache" -maxdepth 2 -name .used -path "$cache/graalvm-*" -mtime +0 -printf '%h\n' | xargs -r rm -rf
 echo "$home"

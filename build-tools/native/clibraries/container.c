@@ -2,7 +2,7 @@
  * GraalVM's libsvm_container: the cgroup limits a native executable sizes its heap and its thread pools by,
  * so that a pod with a 512 MiB limit does not size itself by the node's memory. It answers as HotSpot's
  * cgroup code does (os/linux/cgroupSubsystem_linux.cpp): byte counts, -1 for no limit, -2 for a file that
- * could not be read. cgroup v2 (unified) first, then the v1 memory and cpu controllers.
+ * could not be read; cgroup v1 (memory and cpu controllers) or v2 (unified).
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -19,13 +19,44 @@
 #define UNLIMITED (-1L)
 #define ERROR (-2L)
 
-/* The folders of this process's cgroup: [0] v2 (or v1 memory), [1] v1 cpu; empty when absent. */
+/* The folders of this process's cgroup: the memory and the cpu controller's (the same one on cgroup v2). */
 static char memory_dir[4096];
 static char cpu_dir[4096];
 static int unified;
 
-/* "0::/path" (v2) or "N:memory:/path", "N:cpu,cpuacct:/path" (v1) from /proc/self/cgroup. */
+typedef struct {
+    char mount[1024];
+    char root[1024];
+} mount_point;
+
+/* A controller's folder: where its hierarchy is mounted plus this process's path in it, less the mount's root. */
+static void controller_dir(char *dir, size_t size, const mount_point *where, const char *path) {
+    size_t root = strlen(where->root);
+    const char *below = strncmp(path, where->root, root) == 0 && strcmp(where->root, "/") != 0 ? path + root : path;
+    snprintf(dir, size, "%s%s", where->mount, strcmp(below, "/") == 0 ? "" : below);
+    if (access(dir, R_OK) != 0) {
+        /* Outside the process's cgroup namespace view: the hierarchy's root holds the files. */
+        snprintf(dir, size, "%s", where->mount);
+    }
+}
+
+static int has_option(const char *options, const char *wanted) {
+    char copy[1024];
+    snprintf(copy, sizeof(copy), "%s", options);
+    for (char *option = strtok(copy, ","); option != NULL; option = strtok(NULL, ",")) {
+        if (strcmp(option, wanted) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * As HotSpot does on a hybrid host: the v1 memory and cpu controllers when they are mounted (/proc/self/mountinfo),
+ * else the unified (v2) hierarchy; the process's paths come from /proc/self/cgroup.
+ */
 static void find_cgroup_dirs(void) {
+    char v2_path[1024] = "", memory_path[1024] = "", cpu_path[1024] = "";
     FILE *file = fopen("/proc/self/cgroup", "r");
     if (file == NULL) {
         return;
@@ -41,25 +72,55 @@ static void find_cgroup_dirs(void) {
         *controllers++ = '\0';
         *path++ = '\0';
         if (strcmp(line, "0") == 0 && *controllers == '\0') {
-            snprintf(memory_dir, sizeof(memory_dir), "/sys/fs/cgroup%s", strcmp(path, "/") == 0 ? "" : path);
-            snprintf(cpu_dir, sizeof(cpu_dir), "%s", memory_dir);
-            unified = 1;
-        } else if (!unified) {
-            for (char *name = strtok(controllers, ","); name != NULL; name = strtok(NULL, ",")) {
-                if (strcmp(name, "memory") == 0) {
-                    snprintf(memory_dir, sizeof(memory_dir), "/sys/fs/cgroup/memory%s", path);
-                } else if (strcmp(name, "cpu") == 0) {
-                    snprintf(cpu_dir, sizeof(cpu_dir), "/sys/fs/cgroup/cpu,cpuacct%s", path);
-                }
+            snprintf(v2_path, sizeof(v2_path), "%s", path);
+        } else {
+            if (has_option(controllers, "memory")) {
+                snprintf(memory_path, sizeof(memory_path), "%s", path);
+            }
+            if (has_option(controllers, "cpu")) {
+                snprintf(cpu_path, sizeof(cpu_path), "%s", path);
             }
         }
     }
     fclose(file);
-    /* In a cgroup namespace the path is "/" and the files sit at the mount's root; from outside one, the
-     * folder must exist. */
-    if (unified && access(memory_dir, R_OK) != 0) {
-        snprintf(memory_dir, sizeof(memory_dir), "/sys/fs/cgroup");
-        snprintf(cpu_dir, sizeof(cpu_dir), "/sys/fs/cgroup");
+
+    mount_point v2 = {"", ""}, memory = {"", ""}, cpu = {"", ""};
+    file = fopen("/proc/self/mountinfo", "r");
+    if (file == NULL) {
+        return;
+    }
+    while (fgets(line, sizeof(line), file) != NULL) {
+        char root[1024], mount[1024], type[64], options[1024];
+        char *separator = strstr(line, " - ");
+        if (separator == NULL || sscanf(line, "%*s %*s %*s %1023s %1023s", root, mount) != 2
+            || sscanf(separator + 3, "%63s %*s %1023s", type, options) != 2) {
+            continue;
+        }
+        mount_point found;
+        snprintf(found.mount, sizeof(found.mount), "%s", mount);
+        snprintf(found.root, sizeof(found.root), "%s", root);
+        if (strcmp(type, "cgroup2") == 0) {
+            v2 = found;
+        } else if (strcmp(type, "cgroup") == 0) {
+            if (has_option(options, "memory")) {
+                memory = found;
+            }
+            if (has_option(options, "cpu")) {
+                cpu = found;
+            }
+        }
+    }
+    fclose(file);
+
+    if (*memory.mount != '\0' && *memory_path != '\0') {
+        controller_dir(memory_dir, sizeof(memory_dir), &memory, memory_path);
+        if (*cpu.mount != '\0' && *cpu_path != '\0') {
+            controller_dir(cpu_dir, sizeof(cpu_dir), &cpu, cpu_path);
+        }
+    } else if (*v2.mount != '\0') {
+        unified = 1;
+        controller_dir(memory_dir, sizeof(memory_dir), &v2, v2_path);
+        snprintf(cpu_dir, sizeof(cpu_dir), "%s", memory_dir);
     }
 }
 

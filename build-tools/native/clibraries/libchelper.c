@@ -156,7 +156,8 @@ static int parse_locale(int category, char **language, char **script, char **cou
     if (region != NULL) {
         *region++ = '\0';
     }
-    *language = strdup(copy);
+    /* "C.UTF-8" and the like: the JDK's language table maps C and POSIX to English. */
+    *language = strdup(strcmp(copy, "C") == 0 || strcmp(copy, "POSIX") == 0 ? "en" : copy);
     *country = region != NULL && *region != '\0' ? strdup(region) : NULL;
     *script = NULL;
     *variant = NULL;
@@ -189,18 +190,20 @@ void *svm_get_locale(void) {
 
 /* ---- Time zone: the JDK's findJavaTZ_md on Linux (TimeZone_md.c), without the zoneinfo file scan. ---- */
 
+/* The zone of a zoneinfo path (".../zoneinfo/Europe/Berlin" → "Europe/Berlin"), or NULL. */
 static char *zone_of_path(const char *path) {
     const char *zoneinfo = strstr(path, "zoneinfo/");
     if (zoneinfo == NULL) {
         return NULL;
     }
     const char *zone = zoneinfo + strlen("zoneinfo/");
-    if (strncmp(zone, "posix/", 6) == 0 || strncmp(zone, "right/", 6) == 0) {
+    if (strncmp(zone, "posix/", 6) == 0) {
         zone += 6;
     }
     return strdup(zone);
 }
 
+/* Debian's /etc/timezone, else the zone the /etc/localtime link points at. */
 static char *platform_zone(void) {
     FILE *file = fopen("/etc/timezone", "r");
     if (file != NULL) {
@@ -223,7 +226,10 @@ static char *platform_zone(void) {
     return NULL;
 }
 
-/* The zone id (malloc'd, the caller frees it) or NULL, when Java falls back to the GMT offset. */
+/*
+ * The zone id (malloc'd; the caller frees it) or NULL, when Java falls back to the GMT offset. $TZ wins, less a
+ * leading ':' and "posix/"; the Java side turns an id it does not know (a path, say) into the GMT offset.
+ */
 char *SVM_FindJavaTZmd(char *mappings, int length) {
     (void) mappings;
     (void) length;
@@ -234,12 +240,8 @@ char *SVM_FindJavaTZmd(char *mappings, int length) {
     if (*tz == ':') {
         tz++;
     }
-    if (strncmp(tz, "posix/", 6) == 0 || strncmp(tz, "right/", 6) == 0) {
+    if (strncmp(tz, "posix/", 6) == 0) {
         tz += 6;
-    }
-    if (*tz == '/') {
-        char *zone = zone_of_path(tz);
-        return zone != NULL ? zone : platform_zone();
     }
     return strdup(tz);
 }
