@@ -16,7 +16,10 @@
 #     pulls from its registry, the xcom sidecar, the three example DAGs through KubernetesPodOperator in a
 #     restricted namespace with Redis, PostgreSQL and the simulator as pods (compared with the local
 #     backend), and the failures a cluster makes; stopped at the end, leaving the host as it was;
-#   - the repository's own checks (tests/: where things come from, the services, the base image's mirror).
+#   - the repository's own checks (tests/: where things come from, the services, the base image's mirror,
+#     the native toolchain's C stand-ins and launcher);
+#   - the native flavour (docs/native.md): stages built as native executables with the project's toolchain
+#     (~4-5 min each the first time, cached by what goes into them) and their stage ITs run against them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The cluster tests stop the cluster themselves; this is for a run that ends early.
@@ -39,9 +42,10 @@ podstage_apt_install chromium
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 "$VENV/bin/python" -m pytest -c provider/pyproject.toml provider/tests integration-tests/airflow \
   integration-tests/kubernetes tests integration-tests/browser
-# The native profile as far as it goes here (no native-image on this machine, images/NATIVE.md): every
-# stage's native augmentation, whose native-image command line must come out. Last: the profile
-# builds no jar, and the steps above use the jars.
+# The native flavour, last (the native profile builds no jar; the steps above use the jars). Every stage's
+# native augmentation must write a native-image command line; then the stages CI builds natively
+# (PODSTAGE_NATIVE_STAGES; docs/native.md says why these) are built with the project's toolchain, cached
+# by what goes into them, and their stage ITs run again against the executables.
 stage_modules=$(ls -d operators/*/ | sed 's|/$||' | while read -r m; do [ -d "$m/src/main/java" ] && grep -q quarkus-maven-plugin "$m/pom.xml" && echo "$m"; done | paste -sd, -)
 mvn -B -ntp -q package -DskipTests -Dnative -Dquarkus.native.sources-only=true -pl "$stage_modules"
 for m in ${stage_modules//,/ }; do
@@ -49,3 +53,12 @@ for m in ${stage_modules//,/ }; do
     || { echo "test: $m: the native augmentation wrote no native-image command line" >&2; exit 1; }
 done
 echo "test: native augmentation ok for ${stage_modules//,/ }"
+read -r -a native_stages <<<"${PODSTAGE_NATIVE_STAGES:-ingest infer store}"
+native_list=$(mktemp)
+scripts/native-stages.sh "${native_stages[@]}" >"$native_list"
+while read -r stage executable; do
+  echo "test: $stage as a native executable ($executable)"
+  mvn -B -ntp verify -pl "operators/$stage" -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+    "-Dpodstage.stage.executable=$executable"
+done <"$native_list"
+rm -f "$native_list"

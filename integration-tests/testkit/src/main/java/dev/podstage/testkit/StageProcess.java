@@ -136,6 +136,11 @@ public final class StageProcess {
             process.destroy();
         }
 
+        /** SIGKILL, as the kernel's OOM killer or a node failure ends a pod: nothing in the stage runs after it. */
+        public void kill() {
+            process.destroyForcibly();
+        }
+
         public boolean alive() {
             return process.isAlive();
         }

@@ -52,7 +52,7 @@ class StoreInterruptIT extends StoreTestBase {
         try (HeldDocument hold = new HeldDocument(prefix + "doc10")) {
             StageProcess.Running running = slowStore(input, 1).start();
             hold.awaitStoreWaiting(running);
-            stageProcess().destroyForcibly();
+            running.kill();
             killed = running.await(Duration.ofMinutes(1));
         } // released: the killed run's waiting statement goes on, finds its client gone, never commits
 
@@ -168,14 +168,6 @@ class StoreInterruptIT extends StoreTestBase {
         StageProcess.Result run = store("--input", JsonLines.write(dir.resolve("one.jsonl"), 1, i -> record).toString(),
                 "--dimension", "8").run();
         assertThat(run.exitCode()).as(run.toString()).isZero();
-    }
-
-    /** The stage's JVM: the one child of this test JVM running a packaged stage. */
-    private static ProcessHandle stageProcess() {
-        List<ProcessHandle> stages = ProcessHandle.current().children()
-                .filter(p -> p.info().commandLine().orElse("").contains("quarkus-run.jar")).toList();
-        assertThat(stages).hasSize(1);
-        return stages.get(0);
     }
 
     private void assertEveryKeyOnce(Path input) throws SQLException {
