@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds stages as native executables with the project's native toolchain (build-tools/native/toolchain.sh)
 # and prints "stage path" per stage. Each executable is cached under ~/.cache/podstage/native/stages/, keyed
-# by a hash of everything that goes into it: the toolchain, and the stage's native sources as Quarkus writes
-# them (-Dquarkus.native.sources-only: the runner jar, its libraries and native-image.args). An unchanged
-# stage is not rebuilt (15 s for its native sources instead of ~4-8 min).
+# by a hash of everything that goes into it: the toolchain, the sources of the stage and of the project's
+# modules it bundles, its third-party jars and the builder's command line Quarkus writes
+# (-Dquarkus.native.sources-only). An unchanged stage is not rebuilt (15 s for its native sources instead of
+# ~4-5 min).
 #   scripts/native-stages.sh [STAGE...]     (default: every stage)
 # The jars must be installed first (mvn install -DskipTests), as for any -pl build.
 set -euo pipefail
@@ -19,8 +20,17 @@ modules=$(printf 'operators/%s,' "${stages[@]}")
 mvn -B -ntp -q package -DskipTests -Dnative -Dquarkus.native.sources-only=true -pl "${modules%,}" >&2
 for stage in "${stages[@]}"; do
   sources=operators/$stage/target/native-sources
-  key=$( { basename "$toolchain"; cat "$sources/native-image.args"; \
-    find "$sources" -name '*.jar' -print0 | sort -z | xargs -0 sha256sum | sed 's|  .*/|  |'; } | sha256sum | cut -c1-16)
+  # Quarkus's generated classes differ from one augmentation to the next, so the key is what they are made
+  # from: the sources of the stage and of the project's modules it bundles, the third-party jars by name
+  # and version, the builder's command line and the toolchain.
+  modules=("operators/$stage")
+  for jar in "$sources"/lib/*dev.podstage.podstage-*.jar; do
+    name=${jar##*dev.podstage.podstage-}
+    modules+=("operators/${name%-*.jar}")
+  done
+  key=$( { basename "$toolchain"; cat "$sources/native-image.args"; ls "$sources/lib" | grep -v 'dev\.podstage\.'; \
+    find pom.xml "${modules[@]}" -path '*/target' -prune -o -type f \( -path '*/src/main/*' -o -name pom.xml \) -print0 \
+      | sort -z | xargs -0 sha256sum; } | sha256sum | cut -c1-16)
   out=$cache/$stage-$key
   if [ ! -x "$out/$stage" ]; then
     echo "native-stages: building $stage ($key)" >&2

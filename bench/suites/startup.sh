@@ -2,6 +2,7 @@
 # nothing to do, XCom written, exit 0), median of STARTUP_RUNS runs each:
 #   host_plain        java -jar (aot-jar), no flags
 #   host_tuned        the short-task flags + the class archive (scripts/stage-jvm.sh), as images run it
+#   host_native       the native executable (scripts/native-stages.sh infer; built once, cached)
 #   podman_stage      the stage image under podman, as a pod runs it (--read-only, volumes)
 #   podman_floor      podman run --entrypoint /bin/true on the same image: the container floor
 #   python_imports    a Python process importing airflow.sdk, requests, redis (the Airflow venv)
@@ -10,7 +11,7 @@
 #   floor_quarkus_hello, floor_extensions, floor_extensions_orm
 #                     Quarkus command-mode apps that do nothing (bench/floor): picocli only; plus the
 #                     runtime's extensions but Hibernate Reactive; plus Hibernate Reactive and an entity
-# plus image sizes. Headline: python_imports / host_tuned.
+# plus image sizes. Headlines: python_imports / host_tuned and python_imports / host_native.
 
 STARTUP_RUNS=${STARTUP_RUNS:-10}
 
@@ -82,6 +83,12 @@ noop_host() { # noop_host [JVM FLAGS...]
     --endpoint http://127.0.0.1:9 --protocol inputs
 }
 
+noop_native() { # noop_native EXECUTABLE: the same run as noop_host
+  env -i PATH="$PATH" HOME="$HOME" PODSTAGE_XCOM_PATH="$WORK/startup/return.json" PODSTAGE_METRICS_ENABLED=false \
+    "$1" --input "$WORK/startup/empty.jsonl" --output "$WORK/startup/out.jsonl" \
+    --endpoint http://127.0.0.1:9 --protocol inputs
+}
+
 noop_podman() {
   podman run --rm --read-only -v "$WORK/startup:/data" -e PODSTAGE_METRICS_ENABLED=false \
     -e PODSTAGE_XCOM_PATH=/data/return-podman.json localhost/podstage/infer:0.1.0 \
@@ -89,7 +96,7 @@ noop_podman() {
 }
 
 bench_startup() {
-  local airflow_py=${PODSTAGE_AIRFLOW_VENV:-$HOME/.cache/podstage/airflow-venv}/bin/python tuned plain
+  local airflow_py=${PODSTAGE_AIRFLOW_VENV:-$HOME/.cache/podstage/airflow-venv}/bin/python tuned plain native
   ensure_jars
   . "$REPO/scripts/podman-env.sh"
   podman image exists localhost/podstage/infer:0.1.0 || die "build the images first: images/build.sh infer"
@@ -101,12 +108,14 @@ bench_startup() {
   start_services
   start_sim --latency-ms 5
   tuned="$INFER_JVM_FLAGS $(train_archive)"
+  native=$("$REPO/scripts/native-stages.sh" infer | cut -d' ' -f2)
 
   figure runs "$STARTUP_RUNS"
   plain=$(median_ms noop_host)
   figure host_plain_ms "$plain"
   # shellcheck disable=SC2086 # the flags are words
   figure host_tuned_ms "$(median_ms noop_host $tuned)"
+  figure host_native_ms "$(median_ms noop_native "$native")"
   figure podman_stage_ms "$(median_ms noop_podman)"
   figure podman_floor_ms "$(median_ms podman run --rm --entrypoint /bin/true localhost/podstage/infer:0.1.0)"
   figure python_imports_ms "$(median_ms "$airflow_py" "$BENCH_DIR/python/baseline_startup.py")"
@@ -119,6 +128,8 @@ bench_startup() {
       "$(( $(podman image inspect --format '{{.Size}}' "$image") / 1000000 ))"
   done
   figure ratio_python_over_host_tuned "$(calc "$(rate python_imports_ms) / $(rate host_tuned_ms)" 2)"
+  figure ratio_python_over_host_native "$(calc "$(rate python_imports_ms) / $(rate host_native_ms)" 2)"
+  figure ratio_host_tuned_over_host_native "$(calc "$(rate host_tuned_ms) / $(rate host_native_ms)" 2)"
   printf '%s\n' "${FIGURES[@]}"
   append_results "startup: no-op stage run (infer, empty input), median of $STARTUP_RUNS"
 }
