@@ -53,7 +53,7 @@ for m in ${stage_modules//,/ }; do
     || { echo "test: $m: the native augmentation wrote no native-image command line" >&2; exit 1; }
 done
 echo "test: native augmentation ok for ${stage_modules//,/ }"
-read -r -a native_stages <<<"${PODSTAGE_NATIVE_STAGES:-ingest infer store}"
+read -r -a native_stages <<<"${PODSTAGE_NATIVE_STAGES:-infer store embed}"
 native_list=$(mktemp)
 scripts/native-stages.sh "${native_stages[@]}" >"$native_list"
 while read -r stage executable; do
