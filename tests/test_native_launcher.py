@@ -140,7 +140,7 @@ def test_a_quarkus_command_line_becomes_the_builders(native_image: Path, app: Pa
     assert not [o for o in image if o.startswith("-H:JNIConfigurationResources=")]
     # the JDK's shared libraries, by path, found beside the executable or in the toolchain
     assert any(o.startswith("-H:NativeLinkerOption=") and o.endswith("/libjava.so") for o in image)
-    assert any(o.startswith("-H:NativeLinkerOption=-Wl,-rpath,$ORIGIN/native-lib:") for o in image)
+    assert any(o.startswith("-H:NativeLinkerOption=-Wl,-rpath,$ORIGIN:") for o in image)
 
 
 def test_an_argument_file_and_an_output_path_are_read_as_the_driver_reads_them(native_image: Path, app: Path):

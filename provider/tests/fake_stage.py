@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A stand-in for ``java ... -jar stage.jar ARGS`` that behaves like a stage per the contract.
 
-Used as PODSTAGE_JAVA: it receives the JVM flags, ``-jar``, the jar and the stage's arguments.
+Used as PODSTAGE_JAVA: it receives the JVM flags, ``-jar``, the jar and the stage's arguments. Used as a
+native executable (PODSTAGE_<STAGE>_EXECUTABLE): its runtime options (``-X...``), then the stage's arguments.
 ``--fake-exit N`` exits N (writing a termination message and an ERROR line first); ``--fake-sleep S``
 waits S seconds and exits 75 on SIGTERM, like a stage stopping cleanly. On success it writes the
 XCom file with what it received, so a test can check the arguments and environment.
@@ -14,8 +15,14 @@ import sys
 import time
 
 args = sys.argv[1:]
-jar_at = args.index("-jar")
-jvm_flags, jar, stage_args = args[:jar_at], args[jar_at + 1], args[jar_at + 2 :]
+if "-jar" in args:
+    jar_at = args.index("-jar")
+    jvm_flags, jar, stage_args = args[:jar_at], args[jar_at + 1], args[jar_at + 2 :]
+else:
+    runtime = 0
+    while runtime < len(args) and args[runtime].startswith("-X"):
+        runtime += 1
+    jvm_flags, jar, stage_args = args[:runtime], None, args[runtime:]
 
 
 def option(name, default=None):

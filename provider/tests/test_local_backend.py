@@ -138,6 +138,25 @@ def test_missing_jar_says_how_to_build_it(env, tmp_path: Path):
         run(preprocess(tmp_path))
 
 
+def test_the_native_flavour_runs_the_executable_with_the_pods_heap_ceiling(fake_local: Path, env):
+    env.setenv("PODSTAGE_IMAGE_FLAVOR", "native")
+    env.setenv("PODSTAGE_PREPROCESS_EXECUTABLE", str(FAKE))
+    value = run(preprocess(fake_local))
+    assert value["status"] == "success"
+    assert value["jar"] is None  # no JVM, no jar: the executable itself
+    # 70 % of the preprocess pod's 768Mi, as the executable takes of a cgroup limit itself
+    assert value["jvm_flags"] == [f"-Xmx{768 * 1024 * 1024 * 7 // 10}"]
+    assert value["args"][:2] == ["--input", str(fake_local / "in.jsonl")]
+
+
+def test_a_missing_native_executable_says_how_to_build_it(env, tmp_path: Path):
+    env.setenv("PODSTAGE_EXECUTION", "local")
+    env.setenv("PODSTAGE_IMAGE_FLAVOR", "native")
+    env.setenv("PODSTAGE_PREPROCESS_EXECUTABLE", str(tmp_path / "absent"))
+    with pytest.raises(ValueError, match=r"native preprocess stage is not built.*images/build-native.sh preprocess"):
+        run(preprocess(tmp_path))
+
+
 def test_on_kill_stops_the_stage_like_an_eviction(fake_local: Path):
     op = preprocess(fake_local, fake={"sleep": 30})
     outcome: dict[str, BaseException] = {}

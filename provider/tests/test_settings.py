@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from podstage_provider.settings import Settings, SettingsError
+from podstage_provider.version import __version__
 
 
 def test_defaults_are_kubernetes_with_a_data_volume():
@@ -75,6 +76,19 @@ def test_jar_locations(tmp_path: Path):
     s = Settings.from_env({"PODSTAGE_HOME": str(tmp_path), "PODSTAGE_EMBED_JAR": "/x/embed.jar"})
     assert s.jar("infer") == tmp_path / "operators/infer/target/quarkus-app/quarkus-run.jar"
     assert s.jar("embed") == Path("/x/embed.jar")
+
+
+def test_the_image_flavour_picks_the_tag_and_the_native_executable(tmp_path: Path):
+    assert Settings.from_env({}).image("infer") == f"localhost/podstage/infer:{__version__}"
+    native = Settings.from_env({"PODSTAGE_IMAGE_FLAVOR": "native", "PODSTAGE_HOME": str(tmp_path)})
+    assert native.image_flavor == "native"
+    assert native.image("infer") == f"localhost/podstage/infer:{__version__}-native"
+    assert native.executable("infer") == tmp_path / f"operators/infer/target/podstage-infer-{__version__}-runner"
+    given = {"PODSTAGE_IMAGE_FLAVOR": "native", "PODSTAGE_IMAGE_TAG": "x", "PODSTAGE_EMBED_EXECUTABLE": "/bin/embed"}
+    assert Settings.from_env(given).image("infer") == "localhost/podstage/infer:x"  # a tag given wins
+    assert Settings.from_env(given).executable("embed") == Path("/bin/embed")
+    with pytest.raises(SettingsError, match=r"PODSTAGE_IMAGE_FLAVOR='graal' \(allowed: jvm, native\)"):
+        Settings.from_env({"PODSTAGE_IMAGE_FLAVOR": "graal"})
 
 
 def test_the_checkout_is_found_from_an_editable_install():

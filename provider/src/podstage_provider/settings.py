@@ -33,6 +33,10 @@ from podstage_provider.version import __version__
 EXECUTION_ENV = "PODSTAGE_EXECUTION"
 BACKENDS = ("kubernetes", "local", "podman")
 PULL_POLICIES = ("IfNotPresent", "Always", "Never")
+#: The two builds of every stage (docs/native.md): the JVM (aot-jar with a class archive, the default) and
+#: the native executable. The flavour picks the image tag (``<version>`` or ``<version>-native``) and what the
+#: local backend runs.
+IMAGE_FLAVORS = ("jvm", "native")
 
 #: Services every stage understands, forwarded to the stage's environment when set here.
 SERVICE_ENV = (
@@ -129,12 +133,12 @@ def _java(env: Mapping[str, str]) -> str:
     return str(Path(env["JAVA_HOME"], "bin", "java")) if env.get("JAVA_HOME") else "java"
 
 
-def _jars(env: Mapping[str, str]) -> dict[str, str]:
-    """PODSTAGE_<STAGE>_JAR overrides of the checkout's build output."""
+def _per_stage(env: Mapping[str, str], suffix: str) -> dict[str, str]:
+    """PODSTAGE_<STAGE>_<SUFFIX> overrides of the checkout's build output (JAR, EXECUTABLE)."""
     return {
-        stage: env[f"PODSTAGE_{stage.upper()}_JAR"]
+        stage: env[f"PODSTAGE_{stage.upper()}_{suffix}"]
         for stage in ("ingest", "preprocess", "embed", "infer", "store", "evaluate")
-        if env.get(f"PODSTAGE_{stage.upper()}_JAR")
+        if env.get(f"PODSTAGE_{stage.upper()}_{suffix}")
     }
 
 
@@ -197,6 +201,7 @@ class Settings:
 
     execution: str = "kubernetes"
     image_registry: str = "localhost/podstage"
+    image_flavor: str = "jvm"
     image_tag: str = __version__
     image_pull_policy: str = "IfNotPresent"
     image_digests: dict[str, str] = field(default_factory=dict)
@@ -215,6 +220,7 @@ class Settings:
     java: str = "java"
     jvm_flags: tuple[str, ...] = tuple(DEFAULT_JVM_FLAGS.split())
     jars: dict[str, str] = field(default_factory=dict)
+    executables: dict[str, str] = field(default_factory=dict)
     podman: str = "podman"
     podman_args: tuple[str, ...] = ()
     extra_mounts: tuple[str, ...] = ()
@@ -226,10 +232,12 @@ class Settings:
         env = os.environ if env is None else env
         execution = _execution(env)
         home_raw = env.get("PODSTAGE_HOME")
+        flavor = _one_of(env, "PODSTAGE_IMAGE_FLAVOR", IMAGE_FLAVORS, "jvm")
         return cls(
             execution=execution,
             image_registry=(env.get("PODSTAGE_IMAGE_REGISTRY") or "localhost/podstage").rstrip("/"),
-            image_tag=env.get("PODSTAGE_IMAGE_TAG") or __version__,
+            image_flavor=flavor,
+            image_tag=env.get("PODSTAGE_IMAGE_TAG") or (__version__ if flavor == "jvm" else f"{__version__}-native"),
             image_pull_policy=_one_of(env, "PODSTAGE_IMAGE_PULL_POLICY", PULL_POLICIES, "IfNotPresent"),
             image_digests=_image_digests(env),
             namespace=env.get("PODSTAGE_NAMESPACE") or None,
@@ -246,7 +254,8 @@ class Settings:
             java=env.get("PODSTAGE_JAVA")
             or (str(Path(env["JAVA_HOME"], "bin", "java")) if env.get("JAVA_HOME") else "java"),
             jvm_flags=_words(env, "PODSTAGE_JVM_FLAGS", DEFAULT_JVM_FLAGS),
-            jars=_jars(env),
+            jars=_per_stage(env, "JAR"),
+            executables=_per_stage(env, "EXECUTABLE"),
             podman=env.get("PODSTAGE_PODMAN") or "podman",
             podman_args=_words(env, "PODSTAGE_PODMAN_ARGS", ""),
             extra_mounts=_podman_mounts(env),
@@ -270,6 +279,18 @@ class Settings:
                 f"or PODSTAGE_{stage.upper()}_JAR to the jar"
             )
         return self.home / "operators" / stage / "target" / "quarkus-app" / "quarkus-run.jar"
+
+    def executable(self, stage: str) -> Path:
+        """The native stage for the local backend: PODSTAGE_<STAGE>_EXECUTABLE, else where a native build of the
+        checkout leaves it (images/build-native.sh puts the cached executable and its libraries there)."""
+        if stage in self.executables:
+            return Path(self.executables[stage])
+        if self.home is None:
+            raise SettingsError(
+                f"cannot find the native {stage} executable: set PODSTAGE_HOME to the Podstage checkout "
+                f"or PODSTAGE_{stage.upper()}_EXECUTABLE to the executable"
+            )
+        return self.home / "operators" / stage / "target" / f"podstage-{stage}-{__version__}-runner"
 
     def samples_dir_for(self, dag_file: str) -> str:
         """Where the example DAGs' sample inputs are: PODSTAGE_SAMPLES_DIR (on a cluster: a path on the

@@ -7,6 +7,7 @@ import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +64,25 @@ public final class NativeImage {
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         // Graal 25.0.4 asks for its own JVMCI build; Temurin's stock JVMCI of the same feature release serves it.
         builder.environment().put("JVMCI_VERSION_CHECK", "ignore");
-        System.exit(builder.start().waitFor());
+        int exit = builder.start().waitFor();
+        if (exit == 0) {
+            launcher.placeRuntimeLibraries(command);
+        }
+        System.exit(exit);
+    }
+
+    /**
+     * The JDK libraries and the shim go beside the executable, where its run path looks first: the folder is
+     * then all it needs, and Quarkus copies the shared objects of a build into target/ and its Jib images.
+     */
+    private void placeRuntimeLibraries(List<String> command) throws IOException {
+        Path folder = command.stream().filter(o -> o.startsWith("-H:Path=")).reduce((a, b) -> b)
+                .map(o -> Path.of(o.substring("-H:Path=".length()))).orElseThrow();
+        try (Stream<Path> libraries = Files.list(home.resolve("lib/svm/podstage-runtime"))) {
+            for (Path library : libraries.filter(p -> p.toString().endsWith(".so")).toList()) {
+                Files.copy(library, folder.resolve(library.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     /** The three lines a GraalVM distribution prints, in the form Quarkus parses (GraalVM.Version). */
@@ -132,7 +151,7 @@ public final class NativeImage {
     /**
      * The JDK's native code comes from its shared libraries (the toolchain's lib/static archives only say they
      * are there), with the project's libjvm shim in place of HotSpot's. An executable finds them beside itself
-     * ({@code native-lib/}, as the images carry them) or where this toolchain keeps them.
+     * (the launcher puts them there, and the images carry them so) or where this toolchain keeps them.
      */
     private List<String> linkAgainstSharedJdkLibraries() {
         Path runtime = home.resolve("lib/svm/podstage-runtime");
@@ -143,7 +162,7 @@ public final class NativeImage {
             options.add("-H:NativeLinkerOption=" + runtime.resolve("lib" + library + ".so"));
         }
         options.add("-H:NativeLinkerOption=-Wl,--pop-state");
-        options.add("-H:NativeLinkerOption=-Wl,-rpath,$ORIGIN/native-lib:" + runtime);
+        options.add("-H:NativeLinkerOption=-Wl,-rpath,$ORIGIN:" + runtime);
         return options;
     }
 
