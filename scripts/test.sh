@@ -19,7 +19,8 @@
 #   - the repository's own checks (tests/: where things come from, the services, the base image's mirror,
 #     the native toolchain's C stand-ins and launcher);
 #   - the native flavour (docs/native.md): stages built as native executables with the project's toolchain
-#     (~4-5 min each the first time, cached by what goes into them) and their stage ITs run against them.
+#     (~4-5 min each the first time, cached by what goes into them), their stage ITs run against them, and
+#     their native images tested under podman.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The cluster tests stop the cluster themselves; this is for a run that ends early.
@@ -62,3 +63,9 @@ while read -r stage executable; do
     "-Dpodstage.stage.executable=$executable"
 done <"$native_list"
 rm -f "$native_list"
+# The same stages as native images (the executable on the JVM images' Debian base), under podman: their
+# hygiene, and the image tests that run either flavour.
+images/build-native.sh "${native_stages[@]}" >/dev/null
+mvn -B -ntp verify -pl integration-tests/images -DimageTests.skip=false -DimageTests.flavor=native \
+  "-DimageTests.stages=$(IFS=,; echo "${native_stages[*]}")" -Dit.test='NativeImageHygieneIT,StageImagesIT,InferImageIT' \
+  -Dfailsafe.failIfNoSpecifiedTests=false

@@ -163,7 +163,7 @@ class ImageHygieneIT {
         return work.resolve("deployments");
     }
 
-    private static JsonNode inspect(String stage) throws IOException {
+    static JsonNode inspect(String stage) throws IOException {
         Podman.Result result = Podman.run("image", "inspect", StageImage.reference(stage));
         assertThat(result.exitCode()).as("image %s is built (images/build.sh): %s", stage, result.stderr()).isZero();
         return JsonLines.MAPPER.readTree(result.stdout()).get(0);

@@ -43,8 +43,14 @@ final class StageImage {
         }
     }
 
+    /** The stage's image of the flavour under test ({@code podstage.image-flavor}: jvm, or native). */
     static String reference(String stage) {
-        return "localhost/podstage/" + stage + ":" + System.getProperty("podstage.version", "0.1.0");
+        String tag = System.getProperty("podstage.version", "0.1.0");
+        return "localhost/podstage/" + stage + ":" + (isNative() ? tag + "-native" : tag);
+    }
+
+    static boolean isNative() {
+        return "native".equals(System.getProperty("podstage.image-flavor", "jvm"));
     }
 
     String reference() {
