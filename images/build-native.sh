@@ -43,12 +43,12 @@ while read -r stage executable; do
     -Dquarkus.native.reuse-existing=true -Dquarkus.native.container-build=false \
     "-Dquarkus.native.graalvm-home=$toolchain" "-Dpodstage.base-image=$base" \
     "-Dquarkus.container-image.tag=$version-native" "-Dquarkus.container-image.name=$stage" \
-    "-Dquarkus.jib.labels.\"org.opencontainers.image.title\"=podstage-$stage" \
-    "-Dquarkus.jib.labels.\"org.opencontainers.image.description\"=Podstage $stage stage (Quarkus command mode, native)" \
-    "-Dquarkus.jib.labels.\"org.opencontainers.image.source\"=$source_url" \
-    "-Dquarkus.jib.labels.\"org.opencontainers.image.version\"=$version" \
-    "-Dquarkus.jib.labels.\"org.opencontainers.image.revision\"=$revision" \
-    "-Dquarkus.jib.labels.\"org.opencontainers.image.licenses\"=Apache-2.0") \
+    "-Dquarkus.container-image.labels.\"org.opencontainers.image.title\"=podstage-$stage" \
+    "-Dquarkus.container-image.labels.\"org.opencontainers.image.description\"=Podstage $stage stage (Quarkus command mode, native)" \
+    "-Dquarkus.container-image.labels.\"org.opencontainers.image.source\"=$source_url" \
+    "-Dquarkus.container-image.labels.\"org.opencontainers.image.version\"=$version" \
+    "-Dquarkus.container-image.labels.\"org.opencontainers.image.revision\"=$revision" \
+    "-Dquarkus.container-image.labels.\"org.opencontainers.image.licenses\"=Apache-2.0") \
     || die "$stage: the native Jib build failed"
   podman image exists "$image" || die "$stage: Jib did not load $image into podman"
   digest=$(podman image inspect --format '{{.Digest}}' "$image")
