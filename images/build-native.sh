@@ -13,6 +13,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 . "$REPO/scripts/java-home.sh"
 . "$REPO/scripts/podman-env.sh"
+. "$HERE/digests.sh"
 
 log() { echo "images: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -56,10 +57,5 @@ while read -r stage executable; do
   echo "$image $digest $size" >>"$digests.new"
   log "$stage: $image ($((size / 1000000)) MB) $digest"
 done <"$built"
-if [ -f "$digests" ]; then
-  while read -r image rest; do
-    grep -q "^$image " "$digests.new" || echo "$image $rest" >>"$digests.new"
-  done <"$digests"
-fi
-mv "$digests.new" "$digests"
+commit_digests "$digests"
 cat "$digests"

@@ -18,6 +18,7 @@ REPO=$(cd "$HERE/.." && pwd)
 . "$REPO/scripts/stage-jvm.sh"
 . "$REPO/scripts/podman-env.sh"
 . "$HERE/training.sh"
+. "$HERE/digests.sh"
 
 OUT=$HERE/out
 ALL_STAGES=(ingest preprocess embed infer store evaluate)
@@ -122,12 +123,6 @@ EOF
     podman save --quiet --format docker-archive "$image" | docker load >/dev/null && log "$stage: loaded into docker too"
   fi
 done
-# The stages built before and not rebuilt now keep their lines (images/build.sh infer rebuilds only infer).
-if [ -f "$digests" ]; then
-  while read -r image rest; do
-    grep -q "^$image " "$digests.new" || echo "$image $rest" >>"$digests.new"
-  done <"$digests"
-fi
-mv "$digests.new" "$digests"
+commit_digests "$digests"
 log "digests: $digests"
 cat "$digests"

@@ -271,26 +271,24 @@ class Settings:
 
     def jar(self, stage: str) -> Path:
         """The packaged stage for the local backend: PODSTAGE_<STAGE>_JAR, else the checkout's build output."""
-        if stage in self.jars:
-            return Path(self.jars[stage])
-        if self.home is None:
-            raise SettingsError(
-                f"cannot find the {stage} jar: set PODSTAGE_HOME to the Podstage checkout "
-                f"or PODSTAGE_{stage.upper()}_JAR to the jar"
-            )
-        return self.home / "operators" / stage / "target" / "quarkus-app" / "quarkus-run.jar"
+        return self._build_output(stage, self.jars, "JAR", "jar", Path("quarkus-app", "quarkus-run.jar"))
 
     def executable(self, stage: str) -> Path:
         """The native stage for the local backend: PODSTAGE_<STAGE>_EXECUTABLE, else where a native build of the
         checkout leaves it (images/build-native.sh puts the cached executable and its libraries there)."""
-        if stage in self.executables:
-            return Path(self.executables[stage])
+        return self._build_output(
+            stage, self.executables, "EXECUTABLE", "native executable", Path(f"podstage-{stage}-{__version__}-runner")
+        )
+
+    def _build_output(self, stage: str, given: dict[str, str], suffix: str, what: str, in_target: Path) -> Path:
+        if stage in given:
+            return Path(given[stage])
         if self.home is None:
             raise SettingsError(
-                f"cannot find the native {stage} executable: set PODSTAGE_HOME to the Podstage checkout "
-                f"or PODSTAGE_{stage.upper()}_EXECUTABLE to the executable"
+                f"cannot find the {stage} {what}: set PODSTAGE_HOME to the Podstage checkout "
+                f"or PODSTAGE_{stage.upper()}_{suffix} to the {what}"
             )
-        return self.home / "operators" / stage / "target" / f"podstage-{stage}-{__version__}-runner"
+        return self.home / "operators" / stage / "target" / in_target
 
     def samples_dir_for(self, dag_file: str) -> str:
         """Where the example DAGs' sample inputs are: PODSTAGE_SAMPLES_DIR (on a cluster: a path on the

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -21,7 +22,7 @@ final class DriverArguments {
     record ExcludedConfig(Pattern jar, Pattern resource) {
 
         boolean excludes(Path jarPath, String resource) {
-            return jar.matcher(jarPath.toString()).find() && resource.matches(this.resource.pattern());
+            return jar.matcher(jarPath.toString()).find() && this.resource.matcher(resource).matches();
         }
     }
 
@@ -126,7 +127,7 @@ final class DriverArguments {
     /** Each class or package of the list gets the policy ("a,b" → "a:run_time,b:run_time"). */
     private static String classInitialization(String classes, String policy) {
         return "-H:ClassInitialization=" + String.join(",",
-                java.util.Arrays.stream(classes.split(",", -1)).map(c -> c + ":" + policy).toList());
+                Arrays.stream(classes.split(",", -1)).map(c -> c + ":" + policy).toList());
     }
 
     private static String required(String name, String value, String origin) {

@@ -49,7 +49,7 @@ public final class NativeImage {
             launcher.printVersion();
             return;
         }
-        List<String> command;
+        BuilderCommand command;
         try {
             command = launcher.builderCommand(List.of(args));
         } catch (IllegalArgumentException e) {
@@ -58,15 +58,15 @@ public final class NativeImage {
             return;
         }
         if ("1".equals(System.getenv("PODSTAGE_NATIVE_IMAGE_DRY_RUN"))) {
-            command.forEach(System.out::println);
+            command.arguments().forEach(System.out::println);
             return;
         }
-        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        ProcessBuilder builder = new ProcessBuilder(command.arguments()).inheritIO();
         // Graal 25.0.4 asks for its own JVMCI build; Temurin's stock JVMCI of the same feature release serves it.
         builder.environment().put("JVMCI_VERSION_CHECK", "ignore");
         int exit = builder.start().waitFor();
         if (exit == 0) {
-            launcher.placeRuntimeLibraries(command);
+            launcher.placeRuntimeLibraries(command.imageFolder());
         }
         System.exit(exit);
     }
@@ -75,9 +75,7 @@ public final class NativeImage {
      * The JDK libraries and the shim go beside the executable, where its run path looks first: the folder is
      * then all it needs, and Quarkus copies the shared objects of a build into target/ and its Jib images.
      */
-    private void placeRuntimeLibraries(List<String> command) throws IOException {
-        Path folder = command.stream().filter(o -> o.startsWith("-H:Path=")).reduce((a, b) -> b)
-                .map(o -> Path.of(o.substring("-H:Path=".length()))).orElseThrow();
+    private void placeRuntimeLibraries(Path folder) throws IOException {
         try (Stream<Path> libraries = Files.list(home.resolve("lib/svm/podstage-runtime"))) {
             for (Path library : libraries.filter(p -> p.toString().endsWith(".so")).toList()) {
                 Files.copy(library, folder.resolve(library.getFileName()), StandardCopyOption.REPLACE_EXISTING);
@@ -99,7 +97,11 @@ public final class NativeImage {
         return toolchain.getProperty("graalvm.vendor-version");
     }
 
-    List<String> builderCommand(List<String> args) throws IOException {
+    /** The builder JVM's command line, and the folder the executable is written to. */
+    record BuilderCommand(List<String> arguments, Path imageFolder) {
+    }
+
+    BuilderCommand builderCommand(List<String> args) throws IOException {
         DriverArguments arguments = new DriverArguments();
         arguments.add(args, "the command line");
         List<String> jvmOptions = new ArrayList<>();
@@ -138,14 +140,15 @@ public final class NativeImage {
         command.add(arguments.classPath.stream().map(Path::toString).collect(Collectors.joining(":")));
         command.add("-H:ImageBuildID=" + UUID.randomUUID());
         command.add("-H:CLibraryPath=" + home.resolve("lib/svm/clibraries/linux-amd64"));
-        command.add("-H:Path=" + (arguments.imagePath != null ? arguments.imagePath : Path.of("").toAbsolutePath()));
+        Path imageFolder = arguments.imagePath != null ? arguments.imagePath : Path.of("").toAbsolutePath();
+        command.add("-H:Path=" + imageFolder);
         if (arguments.mainClass != null) {
             command.add("-H:Class=" + arguments.mainClass);
         }
         command.add("-H:Name=" + imageName(arguments));
         command.addAll(linkAgainstSharedJdkLibraries());
         command.addAll(arguments.builderOptions);
-        return command;
+        return new BuilderCommand(command, imageFolder);
     }
 
     /**

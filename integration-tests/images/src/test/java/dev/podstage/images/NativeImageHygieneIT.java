@@ -8,7 +8,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,11 +72,13 @@ class NativeImageHygieneIT {
     /**
      * A run logs its heap ceiling: 70 % of the pod's 768 MiB (the runtime's native-image.properties), which the
      * executable reads from its cgroup, not the host's memory. The heap code is the runtime's, the same in every
-     * stage: infer's no-op run shows it (its input is missing, so the run ends after the start).
+     * stage: infer's no-op run shows it (its input is missing, so the run ends after the start). The infer image
+     * is required, as {@link InferImageIT} requires it.
      */
     @Test
     void sizesItsHeapFromThePodsMemoryLimit() {
-        Assumptions.assumeTrue(StageImagesIT.built("infer"), "the infer image is among the images under test");
+        assertThat(StageImagesIT.built("infer")).as("the infer image among the images under test (imageTests.stages)")
+                .isTrue();
         StageImage image = new StageImage("infer", work);
         Podman.Result run = Podman.run("run", "--rm", "--read-only", "--memory", "768m", "-v",
                 image.data() + ":" + StageImage.DATA, "-e", "PODSTAGE_METRICS_ENABLED=false",

@@ -59,11 +59,6 @@ public final class StageProcess {
                 workDir);
     }
 
-    /** Whether the stage under test is a native executable (a test of JVM-only behaviour says so and skips). */
-    public static boolean isNative() {
-        return !System.getProperty("podstage.stage.executable", "").isBlank();
-    }
-
     public StageProcess args(String... more) {
         args.addAll(List.of(more));
         return this;
