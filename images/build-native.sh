@@ -49,7 +49,7 @@ while read -r stage executable; do
     "-Dquarkus.container-image.labels.\"org.opencontainers.image.source\"=$source_url" \
     "-Dquarkus.container-image.labels.\"org.opencontainers.image.version\"=$version" \
     "-Dquarkus.container-image.labels.\"org.opencontainers.image.revision\"=$revision" \
-    "-Dquarkus.container-image.labels.\"org.opencontainers.image.licenses\"=Apache-2.0") \
+    "-Dquarkus.container-image.labels.\"org.opencontainers.image.licenses\"=Apache-2.0") >&2 \
     || die "$stage: the native Jib build failed"
   podman image exists "$image" || die "$stage: Jib did not load $image into podman"
   digest=$(podman image inspect --format '{{.Digest}}' "$image")

@@ -15,7 +15,8 @@
 #   - a real one-node Kubernetes (scripts/cluster.sh: built from Go modules the first time, ~5 min):
 #     pulls from its registry, the xcom sidecar, the three example DAGs through KubernetesPodOperator in a
 #     restricted namespace with Redis, PostgreSQL and the simulator as pods (compared with the local
-#     backend), and the failures a cluster makes; stopped at the end, leaving the host as it was;
+#     backend), the LLM batch DAG on the native images (built here: the native flavour below reuses them), and
+#     the failures a cluster makes; stopped at the end, leaving the host as it was;
 #   - the repository's own checks (tests/: where things come from, the services, the base image's mirror,
 #     the native toolchain's C stand-ins and launcher);
 #   - the native flavour (docs/native.md): stages built as native executables with the project's toolchain

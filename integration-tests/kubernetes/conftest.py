@@ -6,13 +6,15 @@ every module leaves the host as it found it."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 
 import pytest
 
 from cluster_services import Services, deploy, simulator_args
 from cluster_support import CLUSTER, Cluster, run, start_cluster
-from e2e_support import LLM_SIM_OPTIONS
+from e2e_support import BASELINE_REDIS_DB, LLM_SIM_OPTIONS, AirflowHome, make_home, services_env
+from support import running_llm_sim
 
 
 @pytest.fixture(scope="module")
@@ -35,3 +37,13 @@ def cluster(stage_cluster: Cluster, request: pytest.FixtureRequest) -> Iterator[
     ``cluster.sh namespace``): deleted with its data volume when the module ends."""
     yield stage_cluster
     stage_cluster.delete_namespace(request.module.NAMESPACE)
+
+
+@pytest.fixture(scope="module")
+def local() -> Iterator[AirflowHome]:
+    """The DAGs on the local backend (the JVM flavour), against the host's Redis and PostgreSQL and a simulator
+    of its own: what a module's cluster runs are compared with."""
+    with running_llm_sim(*LLM_SIM_OPTIONS) as endpoint:
+        home = make_home("local", services_env(), endpoint, redis_db=BASELINE_REDIS_DB)
+        yield home
+    shutil.rmtree(home.home, ignore_errors=True)

@@ -9,22 +9,13 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from cluster_services import Services
 from cluster_support import Cluster
-from e2e_support import (
-    BASELINE_REDIS_DB,
-    LLM_SIM_OPTIONS,
-    AirflowHome,
-    make_home,
-    services_env,
-)
-from support import running_llm_sim
+from e2e_support import AirflowHome
 
 NAMESPACE = "podstage-dags"
 AB_SIDE_BY_SIDE = {"force": "both", "auto_approve": True}
@@ -35,15 +26,6 @@ COMPARED = ("tasks", "records_in", "records_out", "rejects", "already_done", "ca
 @pytest.fixture(scope="module")
 def kubernetes(cluster: Cluster, pod_services: Services, tmp_path_factory: pytest.TempPathFactory) -> AirflowHome:
     return pod_services.airflow_home(NAMESPACE, tmp_path_factory.mktemp("dags-on-kubernetes"))
-
-
-@pytest.fixture(scope="module")
-def local() -> Iterator[AirflowHome]:
-    """The same DAGs on the local backend, against the host's Redis and PostgreSQL and a simulator of its own."""
-    with running_llm_sim(*LLM_SIM_OPTIONS) as endpoint:
-        home = make_home("local", services_env(), endpoint, redis_db=BASELINE_REDIS_DB)
-        yield home
-    shutil.rmtree(home.home, ignore_errors=True)
 
 
 def no_pod_left(cluster: Cluster) -> None:
