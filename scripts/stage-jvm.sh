@@ -11,6 +11,10 @@
 #   stage_pod_ram_flag STAGE  the stage's pod memory limit (provider/src/podstage_provider/stages.py) as
 #                             -XX:MaxRAM: a JVM on the host then sizes its heap as in the pod, not from
 #                             the host's RAM (the benchmarks; the provider's local backend does the same).
+#   stage_native_heap_flag STAGE
+#                             the same heap ceiling for the stage's native executable (docs/native.md):
+#                             -Xmx at 70 % of the pod's memory limit, as the provider's local backend
+#                             passes it (in a pod the executable reads the limit from its cgroup).
 #   stage_jvm_archive_flags MODE FILE
 #                             a class archive that skips class loading and linking at start:
 #                             the JDK AOT cache (JDK 25+) or AppCDS (JDK 17). MODE "train" writes
@@ -26,6 +30,17 @@ stage_pod_ram_flag() { # stage_pod_ram_flag STAGE; provider/tests/test_stages.py
     ingest | preprocess | infer | store) echo "-XX:MaxRAM=768m" ;;
     *) echo "stage_pod_ram_flag: unknown stage '$1'" >&2; return 1 ;;
   esac
+}
+
+stage_native_heap_flag() { # stage_native_heap_flag STAGE
+  local limit bytes
+  limit=$(stage_pod_ram_flag "$1") || return 1
+  limit=${limit#-XX:MaxRAM=}
+  case $limit in
+    *g) bytes=$(( ${limit%g} << 30 )) ;;
+    *m) bytes=$(( ${limit%m} << 20 )) ;;
+  esac
+  echo "-Xmx$(( bytes * 7 / 10 ))"
 }
 
 stage_java_feature() { # the JDK's feature release (17, 25, ...)

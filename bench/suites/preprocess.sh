@@ -105,7 +105,7 @@ PYEOF
 preprocess_archive() {
   local jar archive=$WORK/preprocess-archive/preprocess.jsa train=$WORK/documents-train-1000.jsonl stamp
   jar=$(stage_jar preprocess)
-  stamp="$(sha256sum "$jar" "$(dirname "$jar")"/lib/main/*.jar | sha256sum | cut -c1-16) $(java -version 2>&1 | head -1) $PREPROCESS_JVM_FLAGS"
+  stamp="$(sha256sum "$jar" "$(dirname "$jar")"/lib/main/*.jar | sha256sum | cut -c1-16) $(stat -c %Y "$jar") $(java -version 2>&1 | head -1) $PREPROCESS_JVM_FLAGS"
   if [ -f "$archive" ] && [ "$(cat "$archive.stamp" 2>/dev/null)" = "$stamp" ]; then
     stage_jvm_archive_flags use "$archive"
     return 0

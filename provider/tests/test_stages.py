@@ -61,6 +61,20 @@ def test_a_local_run_gets_its_pods_memory_limit(stage: str):
     assert flags[-1] == f"-XX:MaxRAM={STAGES[stage].memory_limit_bytes()}"
 
 
+@pytest.mark.parametrize("stage", sorted(STAGES))
+def test_the_benchmarks_give_a_native_stage_the_heap_a_local_run_gives_it(stage: str, tmp_path: Path):
+    executable = tmp_path / stage
+    executable.write_text("")
+    executable.chmod(0o755)
+    env = {
+        "JAVA_HOME": "/jdk",
+        "PODSTAGE_IMAGE_FLAVOR": "native",
+        f"PODSTAGE_{stage.upper()}_EXECUTABLE": str(executable),
+    }
+    launch = LocalProcessRunner(Settings.from_env(env)).native_launch(stage)
+    assert launch == [str(executable), _shell(f"stage_native_heap_flag {stage}")]
+
+
 def test_a_local_run_keeps_the_memory_its_flags_set():
     settings = Settings.from_env({"JAVA_HOME": "/jdk", "PODSTAGE_JVM_FLAGS": "-XX:+UseSerialGC -XX:MaxRAM=2g"})
     assert LocalProcessRunner(settings).jvm_flags("infer") == ["-XX:+UseSerialGC", "-XX:MaxRAM=2g"]
