@@ -38,16 +38,10 @@ TIMED: dict[str, Any] = {
     "env": {"JDK_JAVA_OPTIONS": "-Dfile.encoding=UTF-8"},
 }
 
-with DAG(
-    "podstage_bench_pods", schedule=None, start_date=datetime(2026, 1, 1), catchup=False, max_active_tasks=1
-):
+with DAG("podstage_bench_pods", schedule=None, start_date=datetime(2026, 1, 1), catchup=False, max_active_tasks=1):
     noop = [
-        IngestOperator(
-            task_id="ingest_noop", input=f"{BENCH}/empty-dir", output_uri=f"{NOOP}/shards", **TIMED
-        ),
-        PreprocessOperator(
-            task_id="preprocess_noop", input=EMPTY, output_uri=f"{NOOP}/chunks.jsonl", **TIMED
-        ),
+        IngestOperator(task_id="ingest_noop", input=f"{BENCH}/empty-dir", output_uri=f"{NOOP}/shards", **TIMED),
+        PreprocessOperator(task_id="preprocess_noop", input=EMPTY, output_uri=f"{NOOP}/chunks.jsonl", **TIMED),
         EmbedOperator(task_id="embed_noop", input=EMPTY, output_uri=f"{NOOP}/vectors.jsonl", **TIMED),
         InferOperator(task_id="infer_noop", input=EMPTY, output_uri=f"{NOOP}/answers.jsonl", **TIMED),
         StoreOperator(
@@ -65,15 +59,11 @@ with DAG(
             **TIMED,
         ),
     ]
-    ingest = IngestOperator(
-        task_id="ingest_small", input=f"{SAMPLES}/docs", output_uri=f"{SMALL}/shards", **TIMED
-    )
+    ingest = IngestOperator(task_id="ingest_small", input=f"{SAMPLES}/docs", output_uri=f"{SMALL}/shards", **TIMED)
     chunks = PreprocessOperator(
         task_id="preprocess_small", input=ingest.output, output_uri=f"{SMALL}/chunks.jsonl", **TIMED
     )
-    vectors = EmbedOperator(
-        task_id="embed_small", input=chunks.output, output_uri=f"{SMALL}/vectors.jsonl", **TIMED
-    )
+    vectors = EmbedOperator(task_id="embed_small", input=chunks.output, output_uri=f"{SMALL}/vectors.jsonl", **TIMED)
     stored = StoreOperator(
         task_id="store_small",
         input=vectors.output,

@@ -13,9 +13,7 @@ import aiohttp
 from common import Answer, Record, Tally, base_parser, batches, clock, read_records, write_outputs
 
 
-async def fetch(
-    session: aiohttp.ClientSession, gate: asyncio.Semaphore, url: str, texts: list[str]
-) -> list[Answer]:
+async def fetch(session: aiohttp.ClientSession, gate: asyncio.Semaphore, url: str, texts: list[str]) -> list[Answer]:
     async with gate, session.post(url, json={"inputs": texts}) as response:
         response.raise_for_status()
         answers: list[Answer] = await response.json()

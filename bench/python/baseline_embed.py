@@ -55,9 +55,7 @@ def embed(session: ort.InferenceSession, tokenizer: Tokenizer, texts: list[str])
     return (mean / norms).astype(np.float32)
 
 
-def embed_all(
-    session: ort.InferenceSession, tokenizer: Tokenizer, texts: list[str], size: int
-) -> list[Vectors]:
+def embed_all(session: ort.InferenceSession, tokenizer: Tokenizer, texts: list[str], size: int) -> list[Vectors]:
     """As sentence-transformers' encode: sorted by length (less padding), vectors in input order."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     vectors: list[Vectors] = [np.empty(0, dtype=np.float32)] * len(texts)

@@ -52,7 +52,8 @@ class Simulator:
         response = requests.request(method, self.url + path, json=body, timeout=10)
         response.raise_for_status()
         answer = response.json()
-        assert isinstance(answer, dict)
+        if not isinstance(answer, dict):
+            raise TypeError(f"{self.name} {path}: not a JSON object: {answer!r}")
         return answer
 
     def stats(self) -> dict[str, object]:
@@ -111,9 +112,7 @@ class Stage:
             args += ["--endpoint", endpoint]
         args += ["--protocol", "inputs", "--batch-size", str(BATCH), "--max-in-flight", str(IN_FLIGHT)]
         args += ["--timeout", TIMEOUT, "--dedupe", "false", "--progress-interval", "0"]
-        return subprocess.Popen(
-            args, env=env, stdout=(run_dir / f"{label}.log").open("wb"), stderr=subprocess.STDOUT
-        )
+        return subprocess.Popen(args, env=env, stdout=(run_dir / f"{label}.log").open("wb"), stderr=subprocess.STDOUT)
 
     def finish(self, label: str, process: subprocess.Popen[bytes], started: float) -> Attempt:
         code = process.wait(timeout=1800)
@@ -142,9 +141,7 @@ class Event:
     action: Callable[[], None]
 
 
-def run_schedule(
-    events: list[Event], served: Callable[[], int], records: int, done: threading.Event
-) -> list[str]:
+def run_schedule(events: list[Event], served: Callable[[], int], records: int, done: threading.Event) -> list[str]:
     """Fires each event at its point of progress; returns what happened when, for the report."""
     happened: list[str] = []
     started = time.monotonic()
@@ -211,9 +208,7 @@ def run_baseline(stage: Stage, sims: list[Simulator], figures: dict[str, object]
     return attempt.seconds
 
 
-def run_chaos(
-    stage: Stage, sims: list[Simulator], args: argparse.Namespace, figures: dict[str, object]
-) -> float:
+def run_chaos(stage: Stage, sims: list[Simulator], args: argparse.Namespace, figures: dict[str, object]) -> float:
     """The faulty run and, when it stops, its rerun; returns the wall time of both."""
     primary = sims[0]
     cache = redis.Redis.from_url(args.redis_url)
@@ -281,11 +276,10 @@ def report(stage: Stage, sims: list[Simulator], args: argparse.Namespace, figure
     for sim in sims:
         stats = sim.stats()
         by_status = stats["by_status"]
-        assert isinstance(by_status, dict)
+        if not isinstance(by_status, dict):
+            raise TypeError(f"{sim.name}: by_status is not an object: {by_status!r}")
         figures[f"{sim.name}_requests"] = stats["requests"]
-        figures[f"{sim.name}_faults"] = sum(
-            as_int(n) for k, n in by_status.items() if k not in ("200", "cancelled")
-        )
+        figures[f"{sim.name}_faults"] = sum(as_int(n) for k, n in by_status.items() if k not in ("200", "cancelled"))
         figures[f"{sim.name}_cancelled"] = by_status.get("cancelled", 0)
     for key in ("retries", "failovers", "requests"):
         figures[f"final_attempt_{key}"] = metric(final, key)

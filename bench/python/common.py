@@ -37,9 +37,7 @@ def base_parser(description: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--input", type=Path, required=True, help="JSON Lines of {id, text}")
     parser.add_argument("--output", type=Path, required=True, help="JSON Lines of {id, output}")
-    parser.add_argument(
-        "--url", required=True, help="the {'inputs': [...]} endpoint, e.g. http://host:port/generate"
-    )
+    parser.add_argument("--url", required=True, help="the {'inputs': [...]} endpoint, e.g. http://host:port/generate")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--in-flight", type=int, default=8)
     parser.add_argument("--redis-url", default=None, help="redis://host:port/db; unset = no cache")

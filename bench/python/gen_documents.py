@@ -74,9 +74,7 @@ def html_document(rng: random.Random) -> str:
             items = "".join(f"<li>{sentence(rng)}</li>" for _ in range(rng.randint(2, 5)))
             parts.append(f"<ul>\n  {items}\n</ul>")
         else:
-            parts.append(
-                f"<script>var x = '{rng.choice(WORDS)}';</script><div>{paragraph(rng)}&nbsp;&eacute;</div>"
-            )
+            parts.append(f"<script>var x = '{rng.choice(WORDS)}';</script><div>{paragraph(rng)}&nbsp;&eacute;</div>")
     parts.append("</body></html>")
     return "".join(parts)
 

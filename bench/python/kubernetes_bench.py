@@ -36,6 +36,7 @@ import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -145,9 +146,7 @@ def pull_ms(v1: client.CoreV1Api, pod: str, image: str) -> float:
 def phases(
     v1: client.CoreV1Api, pod: str, seen: dict[str, float], image: str, task: tuple[float, float]
 ) -> dict[str, float]:
-    log = v1.read_namespaced_pod_log(
-        pod, NAMESPACE, container="base", timestamps=True, _preload_content=False
-    )
+    log = v1.read_namespaced_pod_log(pod, NAMESPACE, container="base", timestamps=True, _preload_content=False)
     text = log.data.decode()
     lines = [log_time(line) for line in text.splitlines() if line]
     marks = [next((t for t, line in lines if pattern.search(line)), None) for pattern in (READY, DONE)]
@@ -197,7 +196,8 @@ def delete_pods(v1: client.CoreV1Api) -> None:
     v1.delete_collection_namespaced_pod(NAMESPACE, grace_period_seconds=0)
     deadline = time.monotonic() + 120
     while v1.list_namespaced_pod(NAMESPACE).items:
-        assert time.monotonic() < deadline, "the bench's pods were not deleted within 120 s"
+        if time.monotonic() >= deadline:
+            raise TimeoutError("the bench's pods were not deleted within 120 s")
         time.sleep(0.5)
 
 
@@ -245,13 +245,14 @@ def bench_pods(figures: Figures, on: OnCluster, drop_images: list[str], python_i
     for label in ("cold", *(f"warm{i}" for i in range(1, WARM_PASSES + 1))):
         forget_earlier_runs(services)
         if label == "cold":
-            os.spawnvp(os.P_WAIT, drop_images[0], drop_images)
+            subprocess.run(drop_images, check=True)
         with PodWatch(v1, NAMESPACE) as pods:
             bench.dags_test(BENCH_DAG, {})
             time.sleep(1)  # the watch has seen what the operator saw
         states = bench.task_states(BENCH_DAG, bench.latest_run_id(BENCH_DAG))
         failed = {task: state for task, state in states.items() if state[-1] not in ("success", "skipped")}
-        assert not failed, f"{BENCH_DAG}: tasks that did not run through: {failed}"
+        if failed:
+            raise RuntimeError(f"{BENCH_DAG}: tasks that did not run through: {failed}")
         times = task_times(bench, BENCH_DAG)
         for pod, seen in sorted(pods.seen.items(), key=lambda item: item[1]["added"]):
             task = pods.task_ids[pod]
@@ -276,9 +277,7 @@ def ratios(figures: Figures) -> None:
         for key in sorted(figures.values):
             match = re.fullmatch(rf"warm_(\w+?)_{size}_task_ms", key)
             if match and match.group(1) != "python":
-                figures.add(
-                    f"ratio_{match.group(1)}_{size}_over_python", f"{float(figures.values[key]) / python:.2f}"
-                )
+                figures.add(f"ratio_{match.group(1)}_{size}_over_python", f"{float(figures.values[key]) / python:.2f}")
 
 
 def bench_dags(figures: Figures, kubernetes: AirflowHome, redis_db: int) -> None:
@@ -297,16 +296,10 @@ def bench_dags(figures: Figures, kubernetes: AirflowHome, redis_db: int) -> None
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--work", type=Path, required=True, help="a directory for the namespace's data volume"
-    )
-    parser.add_argument(
-        "--python-image", required=True, help="the Python task image, as pushed to the registry"
-    )
+    parser.add_argument("--work", type=Path, required=True, help="a directory for the namespace's data volume")
+    parser.add_argument("--python-image", required=True, help="the Python task image, as pushed to the registry")
     parser.add_argument("--redis-db", type=int, default=3, help="the host Redis database of the local runs")
-    parser.add_argument(
-        "--drop-images", nargs="+", required=True, help="the command that drops the node's images"
-    )
+    parser.add_argument("--drop-images", nargs="+", required=True, help="the command that drops the node's images")
     args = parser.parse_args()
 
     cluster = start_cluster()  # running already (bench/run started it): pushes the xcom sidecar

@@ -174,7 +174,9 @@ def missing_pieces(backend: str, dag_id: str, home: AirflowHome) -> list[str]:
                 missing.append(str(jar.relative_to(REPO)))
         else:
             image = f"localhost/podstage/{stage}:0.1.0"
-            result = subprocess.run(["podman", "image", "exists", image], env=home.env, capture_output=True)
+            result = subprocess.run(
+                ["podman", "image", "exists", image], env=home.env, capture_output=True, check=False
+            )
             if result.returncode != 0:
                 missing.append(image)
     return missing

@@ -99,7 +99,10 @@ def _image_present() -> bool:
         return False
     conf = containers_conf(dict(os.environ))
     result = subprocess.run(
-        ["podman", "image", "exists", IMAGE], env={**os.environ, "CONTAINERS_CONF": conf}, capture_output=True
+        ["podman", "image", "exists", IMAGE],
+        env={**os.environ, "CONTAINERS_CONF": conf},
+        capture_output=True,
+        check=False,
     )
     return result.returncode == 0
 

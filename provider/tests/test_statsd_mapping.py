@@ -308,7 +308,9 @@ def run_stage(stage: str, args: list[str], tmp_path: Path, tags: Mapping[str, st
         env["PODSTAGE_VARIANT"] = tags["variant"]
     with statsd_listener() as (port, lines):
         env.update(PODSTAGE_STATSD_HOST="127.0.0.1", PODSTAGE_STATSD_PORT=str(port))
-        result = subprocess.run([java, "-jar", str(jar), *args], env=env, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [java, "-jar", str(jar), *args], env=env, capture_output=True, check=False, text=True, timeout=120
+        )
         assert result.returncode == 0, result.stdout + result.stderr
     return list(lines)
 

@@ -307,7 +307,7 @@ _HOST_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "JAVA_HOME", "TMPDIR", "XDG
 def _airflow_statsd() -> dict[str, str]:
     """The StatsD that Airflow's own [metrics] section feeds, when it is on: the stages report to the same one."""
     try:
-        from airflow.configuration import conf
+        from airflow.configuration import conf  # noqa: PLC0415 - read only when the stages' StatsD is not set
     except ImportError:  # pragma: no cover - the provider always runs inside Airflow
         return {}
     try:

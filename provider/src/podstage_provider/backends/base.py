@@ -121,9 +121,10 @@ class StageRunner(ABC):
         with self._lock:
             self._proc = proc
         try:
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                line = line.rstrip("\n")
+            if proc.stdout is None:  # Popen was given stdout=PIPE: never, but the type says it may be
+                raise exit_codes.StageFailed(cmd[0], None, f"{cmd[0]}: no output pipe")
+            for raw in proc.stdout:
+                line = raw.rstrip("\n")
                 tail.append(line)
                 self.log.info("%s", line)
             return proc.wait(), tail

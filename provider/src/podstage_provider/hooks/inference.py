@@ -167,7 +167,7 @@ class InferenceEndpointHook(BaseHook):
     @classmethod
     def get_ui_field_behaviour(cls) -> dict[str, Any]:
         """The provider info's form (one definition: Airflow 3 reads that one), in the hook's older shape."""
-        from podstage_provider import get_provider_info
+        from podstage_provider import get_provider_info  # noqa: PLC0415 - the package imports this module
 
         (connection,) = get_provider_info()["connection-types"]
         behaviour = connection["ui-field-behaviour"]

@@ -82,9 +82,7 @@ def option_arguments(options: Mapping[str, Any]) -> list[str]:
             raise TypeError(f"option {name!r}: a mapping is no command-line value (give a value or a list): {value!r}")
         values = value if isinstance(value, (list, tuple)) else [value]
         for item in values:
-            if isinstance(item, bool):
-                item = "true" if item else "false"
-            args += [option_flag(name), str(item)]
+            args += [option_flag(name), ("true" if item else "false") if isinstance(item, bool) else str(item)]
     return args
 
 
@@ -270,7 +268,7 @@ class PodstageOperator(KubernetesPodOperator):
     def partial(cls, **kwargs: Any) -> Any:
         """BaseOperator.partial, plus the cap on retry delays: Airflow takes ``max_retry_delay`` of a mapped
         task from the partial arguments (not from ``__init__``'s defaults), so it has to be there."""
-        from airflow.sdk.definitions._internal.contextmanager import DagContext
+        from airflow.sdk.definitions._internal.contextmanager import DagContext  # noqa: PLC0415 - private, only here
 
         dag = kwargs.get("dag") or DagContext.get_current()
         defaults = {**(getattr(dag, "default_args", None) or {}), **(kwargs.get("default_args") or {})}
