@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
@@ -33,8 +32,7 @@ public final class ClassfileUpgrade {
 
     private static final int TARGET = Opcodes.V1_8;
 
-    private ClassfileUpgrade() {
-    }
+    private ClassfileUpgrade() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
@@ -42,7 +40,8 @@ public final class ClassfileUpgrade {
         }
         Path jar = jarOf(args[0], ClassfileUpgrade.class.getClassLoader());
         int upgraded = upgrade(jar, Path.of(args[1]));
-        System.out.println("classfile-upgrade: " + upgraded + " classes of " + jar.getFileName() + " now version " + TARGET);
+        System.out.println(
+                "classfile-upgrade: " + upgraded + " classes of " + jar.getFileName() + " now version " + TARGET);
     }
 
     /** The jar that holds {@code className} (the output directory may hold a copy of it already: it is skipped). */
@@ -96,12 +95,20 @@ public final class ClassfileUpgrade {
             return classFile; // already has what the new verifier needs
         }
         ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES);
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-            @Override
-            public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
-                super.visit(TARGET, access, name, signature, superName, interfaces);
-            }
-        }, ClassReader.SKIP_FRAMES);
+        reader.accept(
+                new ClassVisitor(Opcodes.ASM9, writer) {
+                    @Override
+                    public void visit(
+                            int version,
+                            int access,
+                            String name,
+                            String signature,
+                            String superName,
+                            String[] interfaces) {
+                        super.visit(TARGET, access, name, signature, superName, interfaces);
+                    }
+                },
+                ClassReader.SKIP_FRAMES);
         return writer.toByteArray();
     }
 }

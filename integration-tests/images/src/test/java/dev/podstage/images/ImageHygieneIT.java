@@ -2,6 +2,8 @@ package dev.podstage.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.testkit.JsonLines;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,14 +14,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
-
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.podstage.testkit.JsonLines;
 
 /** What every stage image must be: non-root, labelled, fast to start, free of build tools, secrets and tests. */
 class ImageHygieneIT {
@@ -31,7 +28,9 @@ class ImageHygieneIT {
     Path work;
 
     static Stream<String> stages() {
-        return Arrays.stream(System.getProperty("podstage.image-stages", "infer").split(",")).map(String::trim)
+        return Arrays.stream(
+                        System.getProperty("podstage.image-stages", "infer").split(","))
+                .map(String::trim)
                 .filter(s -> !s.isEmpty());
     }
 
@@ -48,7 +47,9 @@ class ImageHygieneIT {
         List<String> entrypoint = new ArrayList<>();
         config.path("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
         assertThat(entrypoint).first().isEqualTo("java");
-        assertThat(entrypoint).anyMatch(a -> a.startsWith("-XX:AOTCache=/deployments/") || a.startsWith("-XX:SharedArchiveFile=/deployments/"))
+        assertThat(entrypoint)
+                .anyMatch(a -> a.startsWith("-XX:AOTCache=/deployments/")
+                        || a.startsWith("-XX:SharedArchiveFile=/deployments/"))
                 .contains("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
                 .contains("-XX:InitialRAMPercentage=50", "-XX:MaxRAMPercentage=70");
         for (JsonNode env : config.path("Env")) {
@@ -63,15 +64,31 @@ class ImageHygieneIT {
     @ParameterizedTest
     @MethodSource("stages")
     void theClassArchiveCoversTheStagesOwnClasses(String stage) {
-        Podman.Result run = Podman.run("run", "--rm", "--read-only", "-e", "JAVA_TOOL_OPTIONS=-Xlog:class+load=info",
-                StageImage.reference(stage), "--version");
+        Podman.Result run = Podman.run(
+                "run",
+                "--rm",
+                "--read-only",
+                "-e",
+                "JAVA_TOOL_OPTIONS=-Xlog:class+load=info",
+                StageImage.reference(stage),
+                "--version");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        List<String> ownClasses = run.stdout().lines().filter(l -> l.contains("class,load") && l.contains("] dev.podstage.")).toList();
+        List<String> ownClasses = run.stdout()
+                .lines()
+                .filter(l -> l.contains("class,load") && l.contains("] dev.podstage."))
+                .toList();
         assertThat(ownClasses).as("the stage's classes loaded by --version").isNotEmpty();
         // A class the training run never touched (one that only --version needs) may load from its jar.
-        long archived = ownClasses.stream().filter(l -> l.contains("source: shared objects file")).count();
-        assertThat((double) archived / ownClasses.size()).as("share of the stage's classes from the archive: %s",
-                ownClasses.stream().filter(l -> !l.contains("shared objects file")).toList()).isGreaterThan(0.9);
+        long archived = ownClasses.stream()
+                .filter(l -> l.contains("source: shared objects file"))
+                .count();
+        assertThat((double) archived / ownClasses.size())
+                .as(
+                        "share of the stage's classes from the archive: %s",
+                        ownClasses.stream()
+                                .filter(l -> !l.contains("shared objects file"))
+                                .toList())
+                .isGreaterThan(0.9);
     }
 
     /**
@@ -81,11 +98,21 @@ class ImageHygieneIT {
     @ParameterizedTest
     @MethodSource("stages")
     void sizesItsHeapFromThePodsMemoryLimit(String stage) {
-        Podman.Result run = Podman.run("run", "--rm", "--read-only", "--memory", "768m", "-e",
-                "JAVA_TOOL_OPTIONS=-Xlog:gc+init", StageImage.reference(stage), "--version");
+        Podman.Result run = Podman.run(
+                "run",
+                "--rm",
+                "--read-only",
+                "--memory",
+                "768m",
+                "-e",
+                "JAVA_TOOL_OPTIONS=-Xlog:gc+init",
+                StageImage.reference(stage),
+                "--version");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout()).contains("Memory: 768M");
-        assertThat(run.stdout() + run.stderr()).as("the class archive maps under the limit").doesNotContain("[error]");
+        assertThat(run.stdout() + run.stderr())
+                .as("the class archive maps under the limit")
+                .doesNotContain("[error]");
         assertThat(megabytes(run.stdout(), "Heap Initial Capacity")).isEqualTo(384);
         assertThat(megabytes(run.stdout(), "Heap Max Capacity")).isBetween(530L, 538L); // 70 %, aligned down
     }
@@ -100,9 +127,17 @@ class ImageHygieneIT {
     @ParameterizedTest
     @MethodSource("stages")
     void carriesNoBuildToolsNoTestClassesAndNoSecrets(String stage) throws Exception {
-        Podman.Result tools = Podman.run("run", "--rm", "--entrypoint", "sh", StageImage.reference(stage), "-c",
+        Podman.Result tools = Podman.run(
+                "run",
+                "--rm",
+                "--entrypoint",
+                "sh",
+                StageImage.reference(stage),
+                "-c",
                 "for t in javac jar jlink jdeps mvn gradle gcc cc make git; do command -v $t; done; ls /opt/java/bin");
-        assertThat(tools.stdout()).as("build tools on PATH").doesNotContain("javac", "jlink", "mvn", "gcc", "make", "git")
+        assertThat(tools.stdout())
+                .as("build tools on PATH")
+                .doesNotContain("javac", "jlink", "mvn", "gcc", "make", "git")
                 .contains("java");
 
         Path deployments = copyDeployments(stage);
@@ -132,8 +167,10 @@ class ImageHygieneIT {
                 }
                 if (name.endsWith(".properties") || name.endsWith(".yaml") || name.endsWith(".json")) {
                     try {
-                        scanText(jar.getFileName() + "!" + name,
-                                new String(zip.getInputStream(entry).readAllBytes(), StandardCharsets.ISO_8859_1), problems);
+                        scanText(
+                                jar.getFileName() + "!" + name,
+                                new String(zip.getInputStream(entry).readAllBytes(), StandardCharsets.ISO_8859_1),
+                                problems);
                     } catch (IOException e) {
                         problems.add("unreadable " + name + ": " + e);
                     }
@@ -145,7 +182,8 @@ class ImageHygieneIT {
     private static void scanText(String where, String text, List<String> problems) {
         var matcher = SECRET.matcher(text);
         if (matcher.find()) {
-            problems.add("possible secret in " + where + ": " + matcher.group().substring(0, Math.min(30, matcher.group().length())));
+            problems.add("possible secret in " + where + ": "
+                    + matcher.group().substring(0, Math.min(30, matcher.group().length())));
         }
     }
 
@@ -165,7 +203,9 @@ class ImageHygieneIT {
 
     static JsonNode inspect(String stage) throws IOException {
         Podman.Result result = Podman.run("image", "inspect", StageImage.reference(stage));
-        assertThat(result.exitCode()).as("image %s is built (images/build.sh): %s", stage, result.stderr()).isZero();
+        assertThat(result.exitCode())
+                .as("image %s is built (images/build.sh): %s", stage, result.stderr())
+                .isZero();
         return JsonLines.MAPPER.readTree(result.stdout()).get(0);
     }
 }

@@ -2,19 +2,16 @@ package dev.podstage.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.sim.LlmSimulator;
+import dev.podstage.testkit.JsonLines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.podstage.sim.LlmSimulator;
-import dev.podstage.testkit.JsonLines;
 
 /** The infer image does a real small run against the simulator, as a pod would. */
 class InferImageIT {
@@ -45,8 +42,17 @@ class InferImageIT {
     void smallRunWritesOutputAndXComAsTheNonRootUser() throws Exception {
         StageImage image = new StageImage("infer", work);
         JsonLines.texts(image.data().resolve("in.jsonl"), 40, "question");
-        Podman.Result result = image.run("--input", "/data/in.jsonl", "--output", "/data/out.jsonl",
-                "--endpoint", sim.baseUrl(), "--protocol", "inputs", "--batch-size", "8");
+        Podman.Result result = image.run(
+                "--input",
+                "/data/in.jsonl",
+                "--output",
+                "/data/out.jsonl",
+                "--endpoint",
+                sim.baseUrl(),
+                "--protocol",
+                "inputs",
+                "--batch-size",
+                "8");
         assertThat(result.exitCode()).as(result.stderr()).isZero();
 
         List<JsonNode> out = JsonLines.read(image.data().resolve("out.jsonl"));
@@ -59,13 +65,24 @@ class InferImageIT {
         assertThat(xcom.path("outputs").get(0).asText()).isEqualTo("file:///data/out.jsonl");
         assertThat(result.stdout() + result.stderr()).contains("image_test/infer run manual__image_test try 1");
         // Written by the image's user, not root: the pod runs non-root.
-        assertThat(Files.getAttribute(image.data().resolve("out.jsonl"), "unix:uid")).isEqualTo(1001);
+        assertThat(Files.getAttribute(image.data().resolve("out.jsonl"), "unix:uid"))
+                .isEqualTo(1001);
     }
 
     @Test
     void badConfigurationExitsTwoNamingTheKey() {
-        Podman.Result result = new StageImage("infer", work).run("--input", "/data/in.jsonl", "--output",
-                "/data/out.jsonl", "--endpoint", sim.baseUrl(), "--protocol", "inputs", "--batch-size", "0");
+        Podman.Result result = new StageImage("infer", work)
+                .run(
+                        "--input",
+                        "/data/in.jsonl",
+                        "--output",
+                        "/data/out.jsonl",
+                        "--endpoint",
+                        sim.baseUrl(),
+                        "--protocol",
+                        "inputs",
+                        "--batch-size",
+                        "0");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.stdout() + result.stderr()).contains("podstage.infer.batch-size");
     }
@@ -74,8 +91,15 @@ class InferImageIT {
     void unreadableInputExitsThree() throws Exception {
         StageImage image = new StageImage("infer", work);
         Files.writeString(image.data().resolve("in.jsonl"), "not json\n{\"id\": \"a\"\n\u0000\u0001binary\n");
-        Podman.Result result = image.run("--input", "/data/in.jsonl", "--output", "/data/out.jsonl",
-                "--endpoint", sim.baseUrl(), "--protocol", "inputs");
+        Podman.Result result = image.run(
+                "--input",
+                "/data/in.jsonl",
+                "--output",
+                "/data/out.jsonl",
+                "--endpoint",
+                sim.baseUrl(),
+                "--protocol",
+                "inputs");
         assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(3);
         assertThat(image.data().resolve("out.jsonl.rejects.jsonl")).exists();
     }

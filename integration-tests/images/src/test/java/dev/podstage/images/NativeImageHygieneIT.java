@@ -2,18 +2,16 @@ package dev.podstage.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * What every native stage image must be (images/build-native.sh, docs/native.md): non-root and labelled like
@@ -50,15 +48,17 @@ class NativeImageHygieneIT {
     @ParameterizedTest
     @MethodSource("stages")
     void carriesTheJdkLibrariesBesideTheExecutableAndLoadsNoHotSpot(String stage) {
-        Podman.Result listing = Podman.run("run", "--rm", "--entrypoint", "sh", StageImage.reference(stage), "-c",
-                "ls /work");
+        Podman.Result listing =
+                Podman.run("run", "--rm", "--entrypoint", "sh", StageImage.reference(stage), "-c", "ls /work");
         assertThat(listing.exitCode()).as(listing.stderr()).isZero();
         assertThat(listing.stdout().lines().toList())
                 .contains("application", "libjvm.so", "libjava.so", "libnio.so", "libnet.so", "libzip.so");
         // The executable resolves every library from its own folder: the shim, never the JRE's HotSpot.
-        Podman.Result linked = Podman.run("run", "--rm", "--entrypoint", "sh", StageImage.reference(stage), "-c",
-                "ldd /work/application");
-        assertThat(linked.stdout()).contains("/work/libjvm.so", "/work/libjava.so").doesNotContain("not found")
+        Podman.Result linked = Podman.run(
+                "run", "--rm", "--entrypoint", "sh", StageImage.reference(stage), "-c", "ldd /work/application");
+        assertThat(linked.stdout())
+                .contains("/work/libjvm.so", "/work/libjava.so")
+                .doesNotContain("not found")
                 .doesNotContain("server/libjvm.so");
     }
 
@@ -77,13 +77,29 @@ class NativeImageHygieneIT {
      */
     @Test
     void sizesItsHeapFromThePodsMemoryLimit() {
-        assertThat(StageImagesIT.built("infer")).as("the infer image among the images under test (imageTests.stages)")
+        assertThat(StageImagesIT.built("infer"))
+                .as("the infer image among the images under test (imageTests.stages)")
                 .isTrue();
         StageImage image = new StageImage("infer", work);
-        Podman.Result run = Podman.run("run", "--rm", "--read-only", "--memory", "768m", "-v",
-                image.data() + ":" + StageImage.DATA, "-e", "PODSTAGE_METRICS_ENABLED=false",
-                StageImage.reference("infer"), "--input", "/data/none.jsonl", "--output", "/data/out.jsonl",
-                "--endpoint", "http://127.0.0.1:9", "--protocol", "inputs");
+        Podman.Result run = Podman.run(
+                "run",
+                "--rm",
+                "--read-only",
+                "--memory",
+                "768m",
+                "-v",
+                image.data() + ":" + StageImage.DATA,
+                "-e",
+                "PODSTAGE_METRICS_ENABLED=false",
+                StageImage.reference("infer"),
+                "--input",
+                "/data/none.jsonl",
+                "--output",
+                "/data/out.jsonl",
+                "--endpoint",
+                "http://127.0.0.1:9",
+                "--protocol",
+                "inputs");
         Matcher heap = Pattern.compile("heap up to (\\d+) MiB").matcher(run.stdout() + run.stderr());
         assertThat(heap.find()).as(run.stdout() + run.stderr()).isTrue();
         assertThat(Long.parseLong(heap.group(1))).isBetween(530L, 540L);

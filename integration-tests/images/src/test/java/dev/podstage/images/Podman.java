@@ -12,11 +12,9 @@ import java.util.concurrent.TimeUnit;
 /** Runs podman with the repository's containers.conf (runc, cgroupfs, ulimits: see scripts/podman-env.sh). */
 final class Podman {
 
-    record Result(int exitCode, String stdout, String stderr) {
-    }
+    record Result(int exitCode, String stdout, String stderr) {}
 
-    private Podman() {
-    }
+    private Podman() {}
 
     static Result run(Duration timeout, List<String> args) {
         List<String> command = new ArrayList<>();
@@ -25,14 +23,17 @@ final class Podman {
         try {
             Path out = Files.createTempFile("podman", ".out");
             Path err = Files.createTempFile("podman", ".err");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().put("CONTAINERS_CONF", containersConf().toString());
             Process process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("podman did not finish within " + timeout + ": " + command);
             }
-            Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            Result result = new Result(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
@@ -51,7 +52,8 @@ final class Podman {
 
     /** The file scripts/podman-env.sh writes; written here too when a test runs first. */
     static Path containersConf() throws IOException {
-        String configHome = System.getenv().getOrDefault("XDG_CONFIG_HOME", System.getProperty("user.home") + "/.config");
+        String configHome =
+                System.getenv().getOrDefault("XDG_CONFIG_HOME", System.getProperty("user.home") + "/.config");
         Path file = Path.of(configHome, "podstage", "containers.conf");
         if (!Files.exists(file)) {
             Files.createDirectories(file.getParent());

@@ -32,7 +32,7 @@ final class StageImage {
         env.put("AIRFLOW_CTX_RUN_ID", "manual__image_test");
         env.put("AIRFLOW_CTX_TRY_NUMBER", "1");
         env.put("PODSTAGE_METRICS_ENABLED", "false");
-        for (String dir : new String[] { "xcom", "data" }) {
+        for (String dir : new String[] {"xcom", "data"}) {
             Path path = work.resolve(dir);
             try {
                 Files.createDirectories(path);
@@ -71,8 +71,16 @@ final class StageImage {
     }
 
     Podman.Result run(String... stageArgs) {
-        List<String> args = new ArrayList<>(List.of("run", "--rm", "--read-only", "--network", "host",
-                "-v", work.resolve("xcom") + ":" + XCOM, "-v", work.resolve("data") + ":" + DATA));
+        List<String> args = new ArrayList<>(List.of(
+                "run",
+                "--rm",
+                "--read-only",
+                "--network",
+                "host",
+                "-v",
+                work.resolve("xcom") + ":" + XCOM,
+                "-v",
+                work.resolve("data") + ":" + DATA));
         env.forEach((k, v) -> {
             args.add("-e");
             args.add(k + "=" + v);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,6 +38,7 @@ class StageImagesIT {
     }
 
     static boolean built(String stage) {
-        return Arrays.asList(System.getProperty("podstage.image-stages", "").split(",")).contains(stage);
+        return Arrays.asList(System.getProperty("podstage.image-stages", "").split(","))
+                .contains(stage);
     }
 }

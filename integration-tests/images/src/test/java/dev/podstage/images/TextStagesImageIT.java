@@ -3,16 +3,13 @@ package dev.podstage.images;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.testkit.JsonLines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.podstage.testkit.JsonLines;
 
 /** ingest and preprocess images do a real small run as a pod would, and bad input exits 3. */
 class TextStagesImageIT {
@@ -32,7 +29,9 @@ class TextStagesImageIT {
         long records = 0;
         for (JsonNode shard : xcom.path("shards")) {
             assertThat(shard.asText()).startsWith("file:///data/shards/shard-");
-            records += JsonLines.read(image.data().resolve("shards").resolve(Path.of(shard.asText()).getFileName()))
+            records += JsonLines.read(image.data()
+                            .resolve("shards")
+                            .resolve(Path.of(shard.asText()).getFileName()))
                     .size();
         }
         assertThat(records).isEqualTo(30);
@@ -42,7 +41,9 @@ class TextStagesImageIT {
     void preprocessChunksAndBadInputExitsThree() throws Exception {
         assumeTrue(StageImagesIT.built("preprocess"), "preprocess image not in podstage.image-stages");
         StageImage image = new StageImage("preprocess", work);
-        JsonLines.write(image.data().resolve("in.jsonl"), 5,
+        JsonLines.write(
+                image.data().resolve("in.jsonl"),
+                5,
                 i -> java.util.Map.of("id", "d" + i, "text", "<p>Hello <b>world</b> number " + i + ".</p>"));
         Podman.Result ok = image.run("--input", "/data/in.jsonl", "--output", "/data/chunks.jsonl", "--strip", "html");
         assertThat(ok.exitCode()).as(ok.stdout() + ok.stderr()).isZero();

@@ -81,17 +81,20 @@ final class AdminApi {
                 case "latencyMs" -> target.latencyMs(number(knob, value).longValue());
                 case "perTokenMs" -> target.perTokenMs(number(knob, value).longValue());
                 case "jitterMs" -> target.jitterMs(number(knob, value).longValue());
-                case "maxConcurrency" -> target.maxConcurrency(number(knob, value).intValue());
+                case "maxConcurrency" ->
+                    target.maxConcurrency(number(knob, value).intValue());
                 case "outputTokens" -> target.outputTokens(number(knob, value).intValue());
                 case "dim" -> target.dim(number(knob, value).intValue());
                 case "seed" -> target.seed(number(knob, value).longValue());
                 case "failureRate" -> target.failureRate(number(knob, value).doubleValue());
                 case "failureTypes" -> target.failureTypes(strings(knob, value));
-                case "retryAfterSeconds" -> target.retryAfterSeconds(number(knob, value).intValue());
+                case "retryAfterSeconds" ->
+                    target.retryAfterSeconds(number(knob, value).intValue());
                 case "slowMs" -> target.slowMs(number(knob, value).longValue());
                 case "requiredApiKey" -> target.requiredApiKey((String) value);
                 case "modelProfiles" -> target.modelProfiles(profiles(knob, value));
-                case "port", "host" -> throw new IllegalArgumentException(knob + " is fixed once the simulator listens");
+                case "port", "host" ->
+                    throw new IllegalArgumentException(knob + " is fixed once the simulator listens");
                 default -> throw new IllegalArgumentException("unknown knob '" + knob + "'");
             }
         }
@@ -182,6 +185,9 @@ final class AdminApi {
     }
 
     private static void respond(HttpServerRequest request, int status, String body) {
-        request.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+        request.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(body);
     }
 }

@@ -74,7 +74,8 @@ public final class Answers {
             } catch (DecodeException | ClassCastException e) {
                 throw new IllegalArgumentException(where + " is not a JSON object");
             }
-            if (!(line.getValue("text") instanceof String text) || !(line.getValue("reference") instanceof String ref)) {
+            if (!(line.getValue("text") instanceof String text)
+                    || !(line.getValue("reference") instanceof String ref)) {
                 throw new IllegalArgumentException(where + " needs string fields 'text' and 'reference'");
             }
             byQuestion.putIfAbsent(text, ref);
@@ -91,7 +92,8 @@ public final class Answers {
         Known best = null;
         for (Map.Entry<String, String> entry : byQuestion.entrySet()) {
             if (prompt.contains(entry.getKey())
-                    && (best == null || entry.getKey().length() > best.question().length())) {
+                    && (best == null
+                            || entry.getKey().length() > best.question().length())) {
                 best = new Known(entry.getKey(), entry.getValue());
             }
         }

@@ -46,10 +46,14 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         this.gate = new ConcurrencyGate(config::maxConcurrency);
         TgiGenerate generate = new TgiGenerate(config);
         this.protocols = Map.of(
-                "/v1/chat/completions", new ChatCompletions(config),
-                "/v1/embeddings", new Embeddings(config),
-                "/generate", generate,
-                "/", generate);
+                "/v1/chat/completions",
+                new ChatCompletions(config),
+                "/v1/embeddings",
+                new Embeddings(config),
+                "/generate",
+                generate,
+                "/",
+                generate);
     }
 
     @Override
@@ -99,8 +103,9 @@ final class ApiHandler implements Handler<HttpServerRequest> {
             return true;
         }
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        return header != null && MessageDigest.isEqual(
-                header.getBytes(StandardCharsets.UTF_8), ("Bearer " + key).getBytes(StandardCharsets.UTF_8));
+        return header != null
+                && MessageDigest.isEqual(
+                        header.getBytes(StandardCharsets.UTF_8), ("Bearer " + key).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Failures answer at once, without a slot: an overloaded or broken server fails fast. A slow one answers late. */
@@ -111,25 +116,33 @@ final class ApiHandler implements Handler<HttpServerRequest> {
                 stats.answered(failure.label());
                 String at = DateTimeFormatter.RFC_1123_DATE_TIME.format(
                         ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(config.retryAfterSeconds()));
-                request.response().setStatusCode(429).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-                        .putHeader(HttpHeaders.RETRY_AFTER, at).end(OpenAiErrors.forStatus(429));
+                request.response()
+                        .setStatusCode(429)
+                        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                        .putHeader(HttpHeaders.RETRY_AFTER, at)
+                        .end(OpenAiErrors.forStatus(429));
             }
             case ERROR_IN_200 -> {
                 stats.answered(failure.label());
-                request.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(OpenAiErrors.body(
-                        "The server had an error while processing your request (simulated by llm-sim)", "server_error"));
+                request.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                        .end(OpenAiErrors.body(
+                                "The server had an error while processing your request (simulated by llm-sim)",
+                                "server_error"));
             }
             case TRUNCATED -> {
                 stats.answered(failure.label());
                 Buffer whole = Buffer.buffer(reply.body());
-                request.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                request.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                         .putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(whole.length()))
                         .write(whole.getBuffer(0, whole.length() / 2))
                         .onComplete(written -> request.connection().close());
             }
             case SLOW -> {
                 stats.answered(failure.label());
-                long late = vertx.setTimer(Math.max(1, config.slowMs()), t -> new Call(request, reply, System.nanoTime()).enqueue());
+                long late = vertx.setTimer(
+                        Math.max(1, config.slowMs()), t -> new Call(request, reply, System.nanoTime()).enqueue());
                 request.response().closeHandler(v -> {
                     if (vertx.cancelTimer(late)) {
                         stats.answered(StatsRecorder.CANCELLED); // the client gave up waiting
@@ -140,7 +153,8 @@ final class ApiHandler implements Handler<HttpServerRequest> {
             case MALFORMED -> {
                 stats.answered(failure.label());
                 // Half of a real answer: the object is never closed, so no JSON parser accepts it.
-                request.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                request.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                         .end(reply.body().substring(0, reply.body().length() / 2));
             }
             case RESET -> {
@@ -195,8 +209,8 @@ final class ApiHandler implements Handler<HttpServerRequest> {
 
         private void start() {
             stats.enter();
-            long latencyNanos = TimeUnit.MILLISECONDS.toNanos(reply.latencyMs()
-                    + config.perTokenMs() * reply.maxOutputTokens() + dice.upTo(config.jitterMs()));
+            long latencyNanos = TimeUnit.MILLISECONDS.toNanos(
+                    reply.latencyMs() + config.perTokenMs() * reply.maxOutputTokens() + dice.upTo(config.jitterMs()));
             // The configured latency is the server's response time: it runs from the request's arrival (the work
             // done since counts toward it), or from the admission when the request had to queue for a slot. A call
             // admitted at once starts inside gate.enter, before its pass is handed back.

@@ -40,29 +40,46 @@ final class ChatCompletions implements Protocol {
             }
         }
         // max_completion_tokens is the newer name of the same cap.
-        int cap = JsonRequests.positiveInt(request, "max_completion_tokens",
-                JsonRequests.positiveInt(request, "max_tokens", Integer.MAX_VALUE));
+        int cap = JsonRequests.positiveInt(
+                request, "max_completion_tokens", JsonRequests.positiveInt(request, "max_tokens", Integer.MAX_VALUE));
         Generation generation = Generation.of(config, model, lastUser != null ? lastUser : last, cap);
         JsonObject usage = new JsonObject()
                 .put("prompt_tokens", promptTokens)
                 .put("completion_tokens", generation.billedTokens())
                 .put("total_tokens", promptTokens + generation.billedTokens());
         if (generation.reasoningTokens() > 0) {
-            usage.put("completion_tokens_details",
+            usage.put(
+                    "completion_tokens_details",
                     new JsonObject().put("reasoning_tokens", generation.reasoningTokens()));
         }
 
         JsonObject response = new JsonObject()
-                .put("id", "chatcmpl-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()))
+                .put(
+                        "id",
+                        "chatcmpl-"
+                                + HexFormat.of()
+                                        .toHexDigits(ThreadLocalRandom.current().nextLong()))
                 .put("object", "chat.completion")
                 .put("created", System.currentTimeMillis() / 1000)
                 .put("model", model)
-                .put("choices", new JsonArray().add(new JsonObject()
-                        .put("index", 0)
-                        .put("message", new JsonObject().put("role", "assistant").put("content", generation.text()))
-                        .put("finish_reason", "stop")))
+                .put(
+                        "choices",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("index", 0)
+                                        .put(
+                                                "message",
+                                                new JsonObject()
+                                                        .put("role", "assistant")
+                                                        .put("content", generation.text()))
+                                        .put("finish_reason", "stop")))
                 .put("usage", usage);
-        return new Reply(response.encode(), 1, promptTokens, generation.billedTokens(), generation.billedTokens(),
+        return new Reply(
+                response.encode(),
+                1,
+                promptTokens,
+                generation.billedTokens(),
+                generation.billedTokens(),
                 config.latencyMs(model));
     }
 

@@ -34,7 +34,9 @@ final class Embeddings implements Protocol {
                 .put("object", "list")
                 .put("data", data)
                 .put("model", model)
-                .put("usage", new JsonObject().put("prompt_tokens", promptTokens).put("total_tokens", promptTokens));
+                .put(
+                        "usage",
+                        new JsonObject().put("prompt_tokens", promptTokens).put("total_tokens", promptTokens));
         return new Reply(response.encode(), inputs.size(), promptTokens, 0, 0, config.latencyMs(model));
     }
 }

@@ -10,7 +10,16 @@ record Failure(Kind kind, int status) {
      * 200, as some gateways send; {@code TRUNCATED}: the headers promise the whole answer, half of it comes and
      * the connection closes; {@code SLOW}: the answer comes, but only after {@link SimConfig#slowMs()} more.
      */
-    enum Kind { HTTP_ERROR, RETRY_AT, ERROR_IN_200, HANG, MALFORMED, TRUNCATED, RESET, SLOW }
+    enum Kind {
+        HTTP_ERROR,
+        RETRY_AT,
+        ERROR_IN_200,
+        HANG,
+        MALFORMED,
+        TRUNCATED,
+        RESET,
+        SLOW
+    }
 
     static Failure parse(String type) {
         String t = type == null ? "" : type.trim().toLowerCase(Locale.ROOT);

@@ -10,8 +10,7 @@ import java.util.List;
 /** Strict reading of request fields; every violation is a {@link BadRequest} naming the field. */
 final class JsonRequests {
 
-    private JsonRequests() {
-    }
+    private JsonRequests() {}
 
     static JsonObject object(Buffer body) {
         try {
@@ -57,7 +56,9 @@ final class JsonRequests {
         if (value == null) {
             return absent;
         }
-        if (value instanceof Number n && n.doubleValue() >= 1 && n.doubleValue() <= Integer.MAX_VALUE
+        if (value instanceof Number n
+                && n.doubleValue() >= 1
+                && n.doubleValue() <= Integer.MAX_VALUE
                 && n.doubleValue() == Math.rint(n.doubleValue())) {
             return n.intValue();
         }

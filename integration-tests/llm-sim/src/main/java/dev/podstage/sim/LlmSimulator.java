@@ -30,8 +30,8 @@ public final class LlmSimulator implements AutoCloseable {
     private final StatsRecorder stats;
     private final FailureInjector failures;
 
-    private LlmSimulator(Vertx vertx, HttpServer server, SimConfig config, StatsRecorder stats,
-            FailureInjector failures) {
+    private LlmSimulator(
+            Vertx vertx, HttpServer server, SimConfig config, StatsRecorder stats, FailureInjector failures) {
         this.vertx = vertx;
         this.server = server;
         this.config = config;
@@ -71,7 +71,7 @@ public final class LlmSimulator implements AutoCloseable {
                     }
                 })
                 // Clients vanishing (timeouts, resets) are part of the job, not errors worth a log line.
-                .exceptionHandler(ignored -> { });
+                .exceptionHandler(ignored -> {});
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

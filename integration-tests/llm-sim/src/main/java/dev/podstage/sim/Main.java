@@ -31,8 +31,7 @@ public final class Main {
             Admin API: GET /admin/stats, POST /admin/reset, POST /admin/config, POST /admin/fail, GET /health
             """;
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         for (String arg : args) {

@@ -47,8 +47,8 @@ public record ModelProfile(Long latencyMs, double quality, int reasoningTokens) 
             }
             int colon = part.indexOf(':');
             if (colon <= 0) {
-                throw new IllegalArgumentException("'" + part.trim() + "' is not key:value"
-                        + " (keys: latency_ms, quality, reasoning_tokens)");
+                throw new IllegalArgumentException(
+                        "'" + part.trim() + "' is not key:value" + " (keys: latency_ms, quality, reasoning_tokens)");
             }
             String key = part.substring(0, colon).trim().toLowerCase(Locale.ROOT);
             String value = part.substring(colon + 1).trim();
@@ -57,8 +57,9 @@ public record ModelProfile(Long latencyMs, double quality, int reasoningTokens) 
                     case "latency_ms" -> latencyMs = Long.parseLong(value);
                     case "quality" -> quality = Double.parseDouble(value);
                     case "reasoning_tokens" -> reasoningTokens = Integer.parseInt(value);
-                    default -> throw new IllegalArgumentException("unknown profile key '" + key
-                            + "' (keys: latency_ms, quality, reasoning_tokens)");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "unknown profile key '" + key + "' (keys: latency_ms, quality, reasoning_tokens)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(key + " needs a number, got '" + value + "'");
@@ -71,8 +72,8 @@ public record ModelProfile(Long latencyMs, double quality, int reasoningTokens) 
     public static Map.Entry<String, ModelProfile> parseNamed(String option) {
         int eq = option.indexOf('=');
         if (eq <= 0) {
-            throw new IllegalArgumentException("a model profile is NAME=latency_ms:N,quality:X,reasoning_tokens:N,"
-                    + " got '" + option + "'");
+            throw new IllegalArgumentException(
+                    "a model profile is NAME=latency_ms:N,quality:X,reasoning_tokens:N," + " got '" + option + "'");
         }
         return Map.entry(option.substring(0, eq).trim(), parse(option.substring(eq + 1)));
     }
@@ -86,7 +87,8 @@ public record ModelProfile(Long latencyMs, double quality, int reasoningTokens) 
         parts.put("quality", quality);
         parts.put("reasoning_tokens", reasoningTokens);
         StringBuilder spec = new StringBuilder();
-        parts.forEach((k, v) -> spec.append(spec.isEmpty() ? "" : ",").append(k).append(':').append(v));
+        parts.forEach((k, v) ->
+                spec.append(spec.isEmpty() ? "" : ",").append(k).append(':').append(v));
         return spec.toString();
     }
 }

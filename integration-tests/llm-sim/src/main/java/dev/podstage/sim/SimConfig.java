@@ -29,8 +29,7 @@ public final class SimConfig {
     private volatile Map<String, ModelProfile> modelProfiles = Map.of();
     private volatile Answers answers = Answers.NONE;
 
-    private SimConfig() {
-    }
+    private SimConfig() {}
 
     public static SimConfig defaults() {
         return new SimConfig();

@@ -60,11 +60,19 @@ final class StatsRecorder {
     }
 
     SimStats snapshot() {
-        return new SimStats(requests.sum(), sums(byPath), sums(byStatus), items.sum(),
-                inFlight.get(), maxInFlight.get(), promptTokens.sum(), completionTokens.sum());
+        return new SimStats(
+                requests.sum(),
+                sums(byPath),
+                sums(byStatus),
+                items.sum(),
+                inFlight.get(),
+                maxInFlight.get(),
+                promptTokens.sum(),
+                completionTokens.sum());
     }
 
     private static Map<String, Long> sums(Map<String, LongAdder> counters) {
-        return counters.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().sum()));
+        return counters.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().sum()));
     }
 }

@@ -12,8 +12,7 @@ final class Synth {
     private static final String CONSONANTS = "bcdfghjklmnpqrstvwxz";
     private static final String VOWELS = "aeiou";
 
-    private Synth() {
-    }
+    private Synth() {}
 
     /** A rough tokenizer: one token per 4 code points, at least one. */
     static int tokens(String text) {
@@ -63,8 +62,8 @@ final class Synth {
 
     private static Random seeded(String model, String text) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256")
-                    .digest((model + "\n" + text).getBytes(StandardCharsets.UTF_8));
+            byte[] hash =
+                    MessageDigest.getInstance("SHA-256").digest((model + "\n" + text).getBytes(StandardCharsets.UTF_8));
             return new Random(ByteBuffer.wrap(hash).getLong());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM ships SHA-256", e);

@@ -26,7 +26,8 @@ final class TgiGenerate implements Protocol {
         if (parameters != null && !(parameters instanceof JsonObject)) {
             throw new BadRequest("'parameters' must be an object");
         }
-        int cap = parameters == null ? Integer.MAX_VALUE
+        int cap = parameters == null
+                ? Integer.MAX_VALUE
                 : JsonRequests.positiveInt((JsonObject) parameters, "max_new_tokens", Integer.MAX_VALUE);
         long promptTokens = 0;
         long completionTokens = 0;
@@ -40,9 +41,11 @@ final class TgiGenerate implements Protocol {
             longest = Math.max(longest, generation.billedTokens());
             results.add(new JsonObject()
                     .put("generated_text", generation.text())
-                    .put("details", new JsonObject()
-                            .put("generated_tokens", generation.billedTokens())
-                            .put("prompt_tokens", inputTokens)));
+                    .put(
+                            "details",
+                            new JsonObject()
+                                    .put("generated_tokens", generation.billedTokens())
+                                    .put("prompt_tokens", inputTokens)));
         }
         String encoded = request.getValue("inputs") instanceof String
                 ? results.getJsonObject(0).encode()

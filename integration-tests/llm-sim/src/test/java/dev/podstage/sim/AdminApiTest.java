@@ -33,10 +33,20 @@ class AdminApiTest extends SharedSimulator {
     @Test
     void statsCountRequestsPathsStatusesItemsAndTokens() {
         JsonObject chat = json(chat(sim, "m", "hello"));
-        JsonObject embeddings = json(post(sim, "/v1/embeddings",
-                new JsonObject().put("model", "e").put("input", new JsonArray().add("a").add("b").add("c")).encode()));
-        JsonArray generated = new JsonArray(post(sim, "/generate",
-                new JsonObject().put("inputs", new JsonArray().add("x").add("y")).encode()).body());
+        JsonObject embeddings = json(post(
+                sim,
+                "/v1/embeddings",
+                new JsonObject()
+                        .put("model", "e")
+                        .put("input", new JsonArray().add("a").add("b").add("c"))
+                        .encode()));
+        JsonArray generated = new JsonArray(post(
+                        sim,
+                        "/generate",
+                        new JsonObject()
+                                .put("inputs", new JsonArray().add("x").add("y"))
+                                .encode())
+                .body());
         assertThat(post(sim, "/v1/embeddings", "{}").statusCode()).isEqualTo(400);
         sim.failNext("503", 1);
         assertThat(chat(sim, "m", "hello").statusCode()).isEqualTo(503);
@@ -47,15 +57,23 @@ class AdminApiTest extends SharedSimulator {
                 + embeddings.getJsonObject("usage").getLong("prompt_tokens")
                 + generated.getJsonObject(0).getJsonObject("details").getLong("prompt_tokens")
                 + generated.getJsonObject(1).getJsonObject("details").getLong("prompt_tokens");
-        assertThat(stats).isEqualTo(new JsonObject()
-                .put("requests", 5)
-                .put("by_path", new JsonObject().put("/generate", 1).put("/v1/chat/completions", 2).put("/v1/embeddings", 2))
-                .put("by_status", new JsonObject().put("200", 3).put("400", 1).put("503", 1))
-                .put("items", 1 + 3 + 2)
-                .put("in_flight", 0)
-                .put("max_in_flight", 1)
-                .put("prompt_tokens", promptTokens)
-                .put("completion_tokens", 16 + 0 + 2 * 16));
+        assertThat(stats)
+                .isEqualTo(new JsonObject()
+                        .put("requests", 5)
+                        .put(
+                                "by_path",
+                                new JsonObject()
+                                        .put("/generate", 1)
+                                        .put("/v1/chat/completions", 2)
+                                        .put("/v1/embeddings", 2))
+                        .put(
+                                "by_status",
+                                new JsonObject().put("200", 3).put("400", 1).put("503", 1))
+                        .put("items", 1 + 3 + 2)
+                        .put("in_flight", 0)
+                        .put("max_in_flight", 1)
+                        .put("prompt_tokens", promptTokens)
+                        .put("completion_tokens", 16 + 0 + 2 * 16));
         SimStats snapshot = sim.stats();
         assertThat(snapshot.requests()).isEqualTo(5);
         assertThat(snapshot.byPath()).containsEntry("/v1/embeddings", 2L);
@@ -79,33 +97,47 @@ class AdminApiTest extends SharedSimulator {
 
     @Test
     void configUpdatesKnobsLive() {
-        HttpResponse<String> response = post(sim, "/admin/config",
-                new JsonObject().put("outputTokens", 3).put("dim", 4).put("failureTypes", new JsonArray().add("429")).encode());
+        HttpResponse<String> response = post(
+                sim,
+                "/admin/config",
+                new JsonObject()
+                        .put("outputTokens", 3)
+                        .put("dim", 4)
+                        .put("failureTypes", new JsonArray().add("429"))
+                        .encode());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(json(response).getInteger("outputTokens")).isEqualTo(3);
         assertThat(sim.config().outputTokens()).isEqualTo(3);
         assertThat(sim.config().failureTypes()).containsExactly("429");
-        assertThat(json(chat(sim, "m", "p")).getJsonObject("usage").getInteger("completion_tokens")).isEqualTo(3);
-        JsonObject embedding = json(post(sim, "/v1/embeddings", new JsonObject().put("model", "e").put("input", "x").encode()));
-        assertThat(embedding.getJsonArray("data").getJsonObject(0).getJsonArray("embedding")).hasSize(4);
+        assertThat(json(chat(sim, "m", "p")).getJsonObject("usage").getInteger("completion_tokens"))
+                .isEqualTo(3);
+        JsonObject embedding = json(post(
+                sim,
+                "/v1/embeddings",
+                new JsonObject().put("model", "e").put("input", "x").encode()));
+        assertThat(embedding.getJsonArray("data").getJsonObject(0).getJsonArray("embedding"))
+                .hasSize(4);
     }
 
     @Test
     void badConfigChangesNothing() {
         for (String bad : new String[] {
-            "{\"dim\":5,\"noSuchKnob\":1}", "{\"dim\":5,\"failureRate\":2}", "{\"dim\":5,\"port\":1}", "nope"}) {
+            "{\"dim\":5,\"noSuchKnob\":1}", "{\"dim\":5,\"failureRate\":2}", "{\"dim\":5,\"port\":1}", "nope"
+        }) {
             HttpResponse<String> response = post(sim, "/admin/config", bad);
 
             assertThat(response.statusCode()).as(bad).isEqualTo(400);
-            assertThat(json(response).getJsonObject("error").getString("message")).isNotBlank();
+            assertThat(json(response).getJsonObject("error").getString("message"))
+                    .isNotBlank();
         }
         assertThat(sim.config().dim()).isEqualTo(32);
     }
 
     @Test
     void failScriptsFailures() {
-        assertThat(post(sim, "/admin/fail", "{\"type\":\"429\",\"count\":2}").statusCode()).isEqualTo(200);
+        assertThat(post(sim, "/admin/fail", "{\"type\":\"429\",\"count\":2}").statusCode())
+                .isEqualTo(200);
 
         assertThat(chat(sim, "m", "p").statusCode()).isEqualTo(429);
         assertThat(chat(sim, "m", "p").statusCode()).isEqualTo(429);

@@ -49,16 +49,18 @@ class FailuresTest extends SharedSimulator {
 
         assertThat(response.statusCode()).isEqualTo(status);
         assertThat(json(response).getJsonObject("error").getString("type")).isEqualTo(type);
-        assertThat(response.headers().firstValue("retry-after")).isEqualTo(
-                retryAfter ? Optional.of("7") : Optional.empty());
+        assertThat(response.headers().firstValue("retry-after"))
+                .isEqualTo(retryAfter ? Optional.of("7") : Optional.empty());
         assertThat(sim.stats().count(Integer.toString(status))).isEqualTo(1);
     }
 
     @Test
     void hangNeverAnswers() {
         sim.failNext("hang", 1);
-        HttpRequest request = Http.request(sim, "/v1/chat/completions").timeout(Duration.ofMillis(300))
-                .POST(HttpRequest.BodyPublishers.ofString(chatBody("m", "p"))).build();
+        HttpRequest request = Http.request(sim, "/v1/chat/completions")
+                .timeout(Duration.ofMillis(300))
+                .POST(HttpRequest.BodyPublishers.ofString(chatBody("m", "p")))
+                .build();
 
         assertThatThrownBy(() -> Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(HttpTimeoutException.class);
@@ -101,8 +103,10 @@ class FailuresTest extends SharedSimulator {
         HttpResponse<String> response = chat(sim, "m", "p");
 
         assertThat(response.statusCode()).isEqualTo(429);
-        Instant at = ZonedDateTime.parse(response.headers().firstValue("retry-after").orElseThrow(),
-                DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        Instant at = ZonedDateTime.parse(
+                        response.headers().firstValue("retry-after").orElseThrow(),
+                        DateTimeFormatter.RFC_1123_DATE_TIME)
+                .toInstant();
         assertThat(at).isBetween(Instant.now().plusSeconds(20), Instant.now().plusSeconds(31));
         assertThat(sim.stats().count("429-date")).isEqualTo(1);
     }
@@ -137,8 +141,10 @@ class FailuresTest extends SharedSimulator {
     void aSlowAnswerComesLateOrTheClientGivesUpFirst() {
         sim.config().slowMs(60_000);
         sim.failNext("slow", 1);
-        HttpRequest impatient = Http.request(sim, "/v1/chat/completions").timeout(Duration.ofMillis(300))
-                .POST(HttpRequest.BodyPublishers.ofString(chatBody("m", "p"))).build();
+        HttpRequest impatient = Http.request(sim, "/v1/chat/completions")
+                .timeout(Duration.ofMillis(300))
+                .POST(HttpRequest.BodyPublishers.ofString(chatBody("m", "p")))
+                .build();
         assertThatThrownBy(() -> Http.CLIENT.send(impatient, HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(HttpTimeoutException.class);
 
@@ -149,7 +155,9 @@ class FailuresTest extends SharedSimulator {
         assertThat(patient.statusCode()).isEqualTo(200);
         assertThat(json(patient).getJsonArray("choices")).hasSize(1);
         assertThat(sim.stats().count("slow")).isEqualTo(2);
-        assertThat(sim.stats().count("200")).as("only the patient client was served").isEqualTo(1);
+        assertThat(sim.stats().count("200"))
+                .as("only the patient client was served")
+                .isEqualTo(1);
     }
 
     @Test
@@ -175,7 +183,8 @@ class FailuresTest extends SharedSimulator {
     void failNextMinusOneIsDownUntilCleared() {
         sim.failNext("503", -1);
 
-        assertThat(IntStream.range(0, 5).map(i -> chat(sim, "m", "p").statusCode())).containsOnly(503);
+        assertThat(IntStream.range(0, 5).map(i -> chat(sim, "m", "p").statusCode()))
+                .containsOnly(503);
         sim.clearFailures();
         assertThat(chat(sim, "m", "p").statusCode()).isEqualTo(200);
     }
@@ -183,10 +192,12 @@ class FailuresTest extends SharedSimulator {
     @Test
     void failureRateOneFailsEverythingAndZeroNothing() {
         sim.config().failureRate(1.0).failureTypes("500");
-        assertThat(IntStream.range(0, 10).map(i -> chat(sim, "m", "p").statusCode())).containsOnly(500);
+        assertThat(IntStream.range(0, 10).map(i -> chat(sim, "m", "p").statusCode()))
+                .containsOnly(500);
 
         sim.config().failureRate(0.0);
-        assertThat(IntStream.range(0, 10).map(i -> chat(sim, "m", "p").statusCode())).containsOnly(200);
+        assertThat(IntStream.range(0, 10).map(i -> chat(sim, "m", "p").statusCode()))
+                .containsOnly(200);
     }
 
     @Test
@@ -203,7 +214,8 @@ class FailuresTest extends SharedSimulator {
         sim.config().failureRate(1.0).failureTypes("500");
         sim.failNext("429", 1);
 
-        assertThat(IntStream.range(0, 2).map(i -> chat(sim, "m", "p").statusCode())).containsExactly(429, 500);
+        assertThat(IntStream.range(0, 2).map(i -> chat(sim, "m", "p").statusCode()))
+                .containsExactly(429, 500);
     }
 
     @Test
@@ -211,7 +223,8 @@ class FailuresTest extends SharedSimulator {
         assertThatThrownBy(() -> sim.failNext("explode", 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> sim.failNext("200", 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> sim.failNext("429", 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> sim.config().failureTypes("503", "teapot")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> sim.config().failureTypes("503", "teapot"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(sim.config().failureTypes()).containsExactly("503");
     }
 }

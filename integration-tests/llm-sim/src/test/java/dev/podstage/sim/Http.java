@@ -19,16 +19,17 @@ final class Http {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    private Http() {
-    }
+    private Http() {}
 
     static HttpRequest.Builder request(LlmSimulator sim, String path) {
         return HttpRequest.newBuilder(URI.create(sim.baseUrl() + path)).timeout(Duration.ofSeconds(10));
     }
 
     static HttpRequest postRequest(LlmSimulator sim, String path, String json) {
-        return request(sim, path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        return request(sim, path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
     }
 
     static HttpResponse<String> post(LlmSimulator sim, String path, String json) {
@@ -60,8 +61,11 @@ final class Http {
     }
 
     static String chatBody(String model, String prompt) {
-        return new JsonObject().put("model", model)
-                .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", prompt)))
+        return new JsonObject()
+                .put("model", model)
+                .put(
+                        "messages",
+                        new JsonArray().add(new JsonObject().put("role", "user").put("content", prompt)))
                 .encode();
     }
 

@@ -31,8 +31,11 @@ class LatencyAndConcurrencyTest {
 
     @Test
     void perTokenLatencyFollowsTheLongestOutputOfTheBatch() {
-        try (LlmSimulator sim = LlmSimulator.start(SimConfig.defaults().perTokenMs(20).outputTokens(10))) {
-            String batch = new JsonObject().put("inputs", new JsonArray().add("a").add("b").add("c")).encode();
+        try (LlmSimulator sim =
+                LlmSimulator.start(SimConfig.defaults().perTokenMs(20).outputTokens(10))) {
+            String batch = new JsonObject()
+                    .put("inputs", new JsonArray().add("a").add("b").add("c"))
+                    .encode();
             long start = System.nanoTime();
             HttpResponse<String> response = post(sim, "/generate", batch);
 
@@ -43,7 +46,8 @@ class LatencyAndConcurrencyTest {
 
     @Test
     void maxConcurrencyQueuesTheRest() {
-        try (LlmSimulator sim = LlmSimulator.start(SimConfig.defaults().latencyMs(100).maxConcurrency(2))) {
+        try (LlmSimulator sim =
+                LlmSimulator.start(SimConfig.defaults().latencyMs(100).maxConcurrency(2))) {
             long start = System.nanoTime();
             List<HttpResponse<String>> responses = parallelChats(sim, 6);
 
@@ -67,14 +71,17 @@ class LatencyAndConcurrencyTest {
 
     @Test
     void aClientLeavingTheQueueIsCountedAndFreesItsPlace() throws Exception {
-        try (LlmSimulator sim = LlmSimulator.start(SimConfig.defaults().latencyMs(200).maxConcurrency(1))) {
-            CompletableFuture<HttpResponse<String>> first = Http.postAsync(sim, "/v1/chat/completions", chatBody("m", "1"));
+        try (LlmSimulator sim =
+                LlmSimulator.start(SimConfig.defaults().latencyMs(200).maxConcurrency(1))) {
+            CompletableFuture<HttpResponse<String>> first =
+                    Http.postAsync(sim, "/v1/chat/completions", chatBody("m", "1"));
             awaitInFlight(sim, 1);
             try (Socket socket = new Socket("127.0.0.1", sim.port())) {
                 byte[] body = chatBody("m", "queued").getBytes(StandardCharsets.UTF_8);
                 OutputStream out = socket.getOutputStream();
                 out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: sim\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                                + "Content-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.write(body);
                 out.flush();
                 Thread.sleep(50);

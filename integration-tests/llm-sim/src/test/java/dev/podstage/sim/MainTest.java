@@ -10,10 +10,34 @@ class MainTest {
 
     @Test
     void parsesEveryOption() {
-        SimConfig config = Main.parse(new String[] {
-            "--port", "8089", "--host", "0.0.0.0", "--latency-ms", "50", "--per-token-ms", "2", "--jitter-ms=5",
-            "--max-concurrency", "8", "--output-tokens", "4", "--dim", "64", "--seed", "7", "--failure-rate", "0.25",
-            "--failure-types", "503,429,reset", "--retry-after-s", "3", "--api-key-env", "SIM_KEY"},
+        SimConfig config = Main.parse(
+                new String[] {
+                    "--port",
+                    "8089",
+                    "--host",
+                    "0.0.0.0",
+                    "--latency-ms",
+                    "50",
+                    "--per-token-ms",
+                    "2",
+                    "--jitter-ms=5",
+                    "--max-concurrency",
+                    "8",
+                    "--output-tokens",
+                    "4",
+                    "--dim",
+                    "64",
+                    "--seed",
+                    "7",
+                    "--failure-rate",
+                    "0.25",
+                    "--failure-types",
+                    "503,429,reset",
+                    "--retry-after-s",
+                    "3",
+                    "--api-key-env",
+                    "SIM_KEY"
+                },
                 Map.of("SIM_KEY", "secret")::get);
 
         assertThat(config.port()).isEqualTo(8089);
@@ -42,9 +66,11 @@ class MainTest {
 
     @Test
     void rejectsBadArguments() {
-        assertThatThrownBy(() -> Main.parse(new String[] {"--bogus", "1"}, n -> null)).hasMessageContaining("--bogus");
+        assertThatThrownBy(() -> Main.parse(new String[] {"--bogus", "1"}, n -> null))
+                .hasMessageContaining("--bogus");
         assertThatThrownBy(() -> Main.parse(new String[] {"--port"}, n -> null)).hasMessageContaining("missing value");
-        assertThatThrownBy(() -> Main.parse(new String[] {"--dim", "wide"}, n -> null)).hasMessageContaining("number");
+        assertThatThrownBy(() -> Main.parse(new String[] {"--dim", "wide"}, n -> null))
+                .hasMessageContaining("number");
         assertThatThrownBy(() -> Main.parse(new String[] {"--failure-rate", "1.5"}, n -> null))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Main.parse(new String[] {"--api-key-env", "UNSET"}, n -> null))

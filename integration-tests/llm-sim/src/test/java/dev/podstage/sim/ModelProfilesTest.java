@@ -33,18 +33,24 @@ class ModelProfilesTest {
 
     static LlmSimulator start() {
         return LlmSimulator.start(SimConfig.defaults()
-                .modelProfile("large", LARGE).modelProfile("small", SMALL)
+                .modelProfile("large", LARGE)
+                .modelProfile("small", SMALL)
                 .answers(Answers.of(KNOWLEDGE)));
     }
 
     static JsonObject ask(LlmSimulator sim, String model, String question) {
         String body = new JsonObject(Http.chatBody(model, "Answer in one sentence: " + question))
-                .put("max_tokens", 96).encode();
+                .put("max_tokens", 96)
+                .encode();
         return json(post(sim, "/v1/chat/completions", body));
     }
 
     static String content(JsonObject completion) {
-        return completion.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
+        return completion
+                .getJsonArray("choices")
+                .getJsonObject(0)
+                .getJsonObject("message")
+                .getString("content");
     }
 
     /** The questions {@code model} answers with their reference. */
@@ -87,7 +93,9 @@ class ModelProfilesTest {
     }
 
     static List<String> answersOf(LlmSimulator sim, String model) {
-        return KNOWLEDGE.keySet().stream().map(question -> content(ask(sim, model, question))).toList();
+        return KNOWLEDGE.keySet().stream()
+                .map(question -> content(ask(sim, model, question)))
+                .toList();
     }
 
     @Test
@@ -99,15 +107,22 @@ class ModelProfilesTest {
             JsonObject usage = large.getJsonObject("usage");
             int visible = Synth.tokens(content(large));
             assertThat(usage.getInteger("completion_tokens")).isEqualTo(visible + 40);
-            assertThat(usage.getJsonObject("completion_tokens_details").getInteger("reasoning_tokens")).isEqualTo(40);
+            assertThat(usage.getJsonObject("completion_tokens_details").getInteger("reasoning_tokens"))
+                    .isEqualTo(40);
             assertThat(usage.getInteger("total_tokens"))
                     .isEqualTo(usage.getInteger("prompt_tokens") + usage.getInteger("completion_tokens"));
-            assertThat(small.getJsonObject("usage").getInteger("completion_tokens")).isEqualTo(Synth.tokens(content(small)));
-            assertThat(small.getJsonObject("usage").containsKey("completion_tokens_details")).isFalse();
+            assertThat(small.getJsonObject("usage").getInteger("completion_tokens"))
+                    .isEqualTo(Synth.tokens(content(small)));
+            assertThat(small.getJsonObject("usage").containsKey("completion_tokens_details"))
+                    .isFalse();
             // max_tokens caps visible and reasoning tokens together
-            String capped = new JsonObject(Http.chatBody("large", "What is item 3?")).put("max_tokens", 10).encode();
-            assertThat(json(post(sim, "/v1/chat/completions", capped)).getJsonObject("usage")
-                    .getInteger("completion_tokens")).isEqualTo(10);
+            String capped = new JsonObject(Http.chatBody("large", "What is item 3?"))
+                    .put("max_tokens", 10)
+                    .encode();
+            assertThat(json(post(sim, "/v1/chat/completions", capped))
+                            .getJsonObject("usage")
+                            .getInteger("completion_tokens"))
+                    .isEqualTo(10);
         }
     }
 
@@ -135,14 +150,20 @@ class ModelProfilesTest {
     @Test
     void tgiInputsUseTheProfilesToo() {
         try (LlmSimulator sim = start()) {
-            String body = new JsonObject().put("model", "large")
-                    .put("inputs", new JsonArray().add("Answer: What is item 1?").add("unknown question")).encode();
+            String body = new JsonObject()
+                    .put("model", "large")
+                    .put(
+                            "inputs",
+                            new JsonArray().add("Answer: What is item 1?").add("unknown question"))
+                    .encode();
             JsonArray results = new JsonArray(post(sim, "/generate", body).body());
 
             boolean knows = KNOWLEDGE.get("What is item 1?").equals(content(ask(sim, "large", "What is item 1?")));
-            assertThat(results.getJsonObject(0).getString("generated_text").equals("Item 1 is a sample.")).isEqualTo(knows);
+            assertThat(results.getJsonObject(0).getString("generated_text").equals("Item 1 is a sample."))
+                    .isEqualTo(knows);
             assertThat(results.getJsonObject(1).getString("generated_text")).startsWith("sim ");
-            assertThat(results.getJsonObject(1).getJsonObject("details").getInteger("generated_tokens")).isEqualTo(16 + 40);
+            assertThat(results.getJsonObject(1).getJsonObject("details").getInteger("generated_tokens"))
+                    .isEqualTo(16 + 40);
         }
     }
 
@@ -150,7 +171,8 @@ class ModelProfilesTest {
     void theLongestKnownQuestionInThePromptCounts() {
         Answers answers = Answers.of(Map.of("What is X?", "short", "Really, what is X? Be precise.", "long"));
 
-        assertThat(answers.find("Q: Really, what is X? Be precise.").reference()).isEqualTo("long");
+        assertThat(answers.find("Q: Really, what is X? Be precise.").reference())
+                .isEqualTo("long");
         assertThat(answers.find("Q: What is X?").reference()).isEqualTo("short");
         assertThat(answers.find("nothing known")).isNull();
     }
@@ -179,9 +201,15 @@ class ModelProfilesTest {
 
                 {"id": "q2", "text": "What is item 2?", "reference": "Item 2 is a sample."}
                 """);
-        SimConfig config = Main.parse(new String[] {
-            "--model-profile", "large=latency_ms:30,quality:0.9,reasoning_tokens:40",
-            "--model-profile=small=latency_ms:0,quality:0.4", "--answers", file.toString()}, name -> null);
+        SimConfig config = Main.parse(
+                new String[] {
+                    "--model-profile",
+                    "large=latency_ms:30,quality:0.9,reasoning_tokens:40",
+                    "--model-profile=small=latency_ms:0,quality:0.4",
+                    "--answers",
+                    file.toString()
+                },
+                name -> null);
 
         assertThat(config.profile("large")).isEqualTo(LARGE);
         assertThat(config.profile("small")).isEqualTo(SMALL);
@@ -192,15 +220,20 @@ class ModelProfilesTest {
 
         Files.writeString(file, "{\"text\": \"q\"}\n");
         assertThatThrownBy(() -> Main.parse(new String[] {"--answers", file.toString()}, n -> null))
-                .hasMessageContaining("line 1").hasMessageContaining("'reference'");
+                .hasMessageContaining("line 1")
+                .hasMessageContaining("'reference'");
 
         try (LlmSimulator sim = LlmSimulator.start()) {
-            JsonObject knobs = new JsonObject().put("modelProfiles", new JsonObject().put("big", "latency_ms:5,quality:1"));
+            JsonObject knobs =
+                    new JsonObject().put("modelProfiles", new JsonObject().put("big", "latency_ms:5,quality:1"));
             JsonObject shown = json(post(sim, "/admin/config", knobs.encode()));
 
-            assertThat(shown.getJsonObject("modelProfiles").getString("big")).isEqualTo("latency_ms:5,quality:1.0,reasoning_tokens:0");
+            assertThat(shown.getJsonObject("modelProfiles").getString("big"))
+                    .isEqualTo("latency_ms:5,quality:1.0,reasoning_tokens:0");
             assertThat(sim.config().latencyMs("big")).isEqualTo(5);
-            assertThat(post(sim, "/admin/config", "{\"modelProfiles\": {\"big\": \"quality:2\"}}").statusCode()).isEqualTo(400);
+            assertThat(post(sim, "/admin/config", "{\"modelProfiles\": {\"big\": \"quality:2\"}}")
+                            .statusCode())
+                    .isEqualTo(400);
             assertThat(sim.config().profile("big").quality()).isEqualTo(1.0);
         }
     }

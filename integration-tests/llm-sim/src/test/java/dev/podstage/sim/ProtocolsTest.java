@@ -24,10 +24,14 @@ class ProtocolsTest extends SharedSimulator {
 
     @Test
     void chatCompletionIsOpenAiShaped() {
-        String body = new JsonObject().put("model", "gpt-sim").put("temperature", 0.2)
-                .put("messages", new JsonArray()
-                        .add(new JsonObject().put("role", "system").put("content", "abcd"))           // 1 token
-                        .add(new JsonObject().put("role", "user").put("content", "hello world!")))    // 12 cp: 3
+        String body = new JsonObject()
+                .put("model", "gpt-sim")
+                .put("temperature", 0.2)
+                .put(
+                        "messages",
+                        new JsonArray()
+                                .add(new JsonObject().put("role", "system").put("content", "abcd")) // 1 token
+                                .add(new JsonObject().put("role", "user").put("content", "hello world!"))) // 12 cp: 3
                 .encode();
         HttpResponse<String> response = post(sim, "/v1/chat/completions", body);
 
@@ -37,7 +41,8 @@ class ProtocolsTest extends SharedSimulator {
         assertThat(json.fieldNames()).containsExactly("id", "object", "created", "model", "choices", "usage");
         assertThat(json.getString("id")).matches("chatcmpl-[0-9a-f]+");
         assertThat(json.getString("object")).isEqualTo("chat.completion");
-        assertThat(json.getLong("created")).isBetween(System.currentTimeMillis() / 1000 - 5, System.currentTimeMillis() / 1000 + 5);
+        assertThat(json.getLong("created"))
+                .isBetween(System.currentTimeMillis() / 1000 - 5, System.currentTimeMillis() / 1000 + 5);
         assertThat(json.getString("model")).isEqualTo("gpt-sim");
         JsonObject choice = json.getJsonArray("choices").getJsonObject(0);
         assertThat(json.getJsonArray("choices")).hasSize(1);
@@ -47,8 +52,11 @@ class ProtocolsTest extends SharedSimulator {
         String content = choice.getJsonObject("message").getString("content");
         assertThat(content).startsWith("sim ");
         assertThat(content.split(" ")).hasSize(16);
-        assertThat(json.getJsonObject("usage")).isEqualTo(new JsonObject()
-                .put("prompt_tokens", 4).put("completion_tokens", 16).put("total_tokens", 20));
+        assertThat(json.getJsonObject("usage"))
+                .isEqualTo(new JsonObject()
+                        .put("prompt_tokens", 4)
+                        .put("completion_tokens", 16)
+                        .put("total_tokens", 20));
     }
 
     @Test
@@ -58,16 +66,22 @@ class ProtocolsTest extends SharedSimulator {
         assertThat(content(chat(sim, "m1", "what is 2+2?"))).isEqualTo(content);
         assertThat(content(chat(sim, "m1", "what is 2+3?"))).isNotEqualTo(content);
         assertThat(content(chat(sim, "m2", "what is 2+2?"))).isNotEqualTo(content);
-        String withHistory = new JsonObject().put("model", "m1").put("messages", new JsonArray()
-                .add(new JsonObject().put("role", "user").put("content", "earlier question"))
-                .add(new JsonObject().put("role", "assistant").put("content", "earlier answer"))
-                .add(new JsonObject().put("role", "user").put("content", "what is 2+2?"))).encode();
+        String withHistory = new JsonObject()
+                .put("model", "m1")
+                .put(
+                        "messages",
+                        new JsonArray()
+                                .add(new JsonObject().put("role", "user").put("content", "earlier question"))
+                                .add(new JsonObject().put("role", "assistant").put("content", "earlier answer"))
+                                .add(new JsonObject().put("role", "user").put("content", "what is 2+2?")))
+                .encode();
         assertThat(content(post(sim, "/v1/chat/completions", withHistory))).isEqualTo(content);
     }
 
     @Test
     void maxTokensCapsTheOutputKnob() {
-        String body = new JsonObject(Http.chatBody("m", "x")).put("max_tokens", 5).encode();
+        String body =
+                new JsonObject(Http.chatBody("m", "x")).put("max_tokens", 5).encode();
         JsonObject json = json(post(sim, "/v1/chat/completions", body));
 
         assertThat(json.getJsonObject("usage").getInteger("completion_tokens")).isEqualTo(5);
@@ -79,7 +93,9 @@ class ProtocolsTest extends SharedSimulator {
 
     @Test
     void embeddingsAreBatchedUnitLengthAndDeterministic() {
-        String body = new JsonObject().put("model", "emb").put("input", new JsonArray().add("alpha").add("beta").add("alpha"))
+        String body = new JsonObject()
+                .put("model", "emb")
+                .put("input", new JsonArray().add("alpha").add("beta").add("alpha"))
                 .encode();
         HttpResponse<String> response = post(sim, "/v1/embeddings", body);
 
@@ -87,7 +103,8 @@ class ProtocolsTest extends SharedSimulator {
         JsonObject json = json(response);
         assertThat(json.getString("object")).isEqualTo("list");
         assertThat(json.getString("model")).isEqualTo("emb");
-        assertThat(json.getJsonObject("usage")).isEqualTo(new JsonObject().put("prompt_tokens", 5).put("total_tokens", 5));
+        assertThat(json.getJsonObject("usage"))
+                .isEqualTo(new JsonObject().put("prompt_tokens", 5).put("total_tokens", 5));
         JsonArray data = json.getJsonArray("data");
         assertThat(data).hasSize(3);
         for (int i = 0; i < 3; i++) {
@@ -98,8 +115,10 @@ class ProtocolsTest extends SharedSimulator {
             assertThat(norm(item.getJsonArray("embedding"))).isCloseTo(1.0, offset(1e-5));
         }
         assertThat(vector(data, 0)).isEqualTo(vector(data, 2)).isNotEqualTo(vector(data, 1));
-        assertThat(vector(json(post(sim, "/v1/embeddings", body)).getJsonArray("data"), 1)).isEqualTo(vector(data, 1));
-        String otherModel = new JsonObject().put("model", "emb2").put("input", "alpha").encode();
+        assertThat(vector(json(post(sim, "/v1/embeddings", body)).getJsonArray("data"), 1))
+                .isEqualTo(vector(data, 1));
+        String otherModel =
+                new JsonObject().put("model", "emb2").put("input", "alpha").encode();
         assertThat(vector(json(post(sim, "/v1/embeddings", otherModel)).getJsonArray("data"), 0))
                 .isNotEqualTo(vector(data, 0));
     }
@@ -107,26 +126,35 @@ class ProtocolsTest extends SharedSimulator {
     @Test
     void embeddingsAcceptOneStringAndFollowTheDimKnob() {
         sim.config().dim(8);
-        JsonObject json = json(post(sim, "/v1/embeddings", new JsonObject().put("model", "e").put("input", "hi").encode()));
+        JsonObject json = json(post(
+                sim,
+                "/v1/embeddings",
+                new JsonObject().put("model", "e").put("input", "hi").encode()));
 
         assertThat(json.getJsonArray("data")).hasSize(1);
-        assertThat(json.getJsonArray("data").getJsonObject(0).getJsonArray("embedding")).hasSize(8);
+        assertThat(json.getJsonArray("data").getJsonObject(0).getJsonArray("embedding"))
+                .hasSize(8);
     }
 
     @Test
     void generateAnswersAListWithAnArrayAndAStringWithAnObject() {
-        String list = new JsonObject().put("inputs", new JsonArray().add("first").add("second"))
-                .put("parameters", new JsonObject().put("max_new_tokens", 4)).encode();
+        String list = new JsonObject()
+                .put("inputs", new JsonArray().add("first").add("second"))
+                .put("parameters", new JsonObject().put("max_new_tokens", 4))
+                .encode();
         JsonArray results = new JsonArray(post(sim, "/generate", list).body());
 
         assertThat(results).hasSize(2);
         JsonObject first = results.getJsonObject(0);
         assertThat(first.getString("generated_text").split(" ")).hasSize(4);
-        assertThat(first.getJsonObject("details")).isEqualTo(new JsonObject()
-                .put("generated_tokens", 4).put("prompt_tokens", 2));
-        assertThat(results.getJsonObject(1).getString("generated_text")).isNotEqualTo(first.getString("generated_text"));
+        assertThat(first.getJsonObject("details"))
+                .isEqualTo(new JsonObject().put("generated_tokens", 4).put("prompt_tokens", 2));
+        assertThat(results.getJsonObject(1).getString("generated_text"))
+                .isNotEqualTo(first.getString("generated_text"));
 
-        String single = new JsonObject().put("inputs", "first").put("parameters", new JsonObject().put("max_new_tokens", 4))
+        String single = new JsonObject()
+                .put("inputs", "first")
+                .put("parameters", new JsonObject().put("max_new_tokens", 4))
                 .encode();
         HttpResponse<String> response = post(sim, "/generate", single);
         assertThat(response.body()).startsWith("{");
@@ -136,25 +164,30 @@ class ProtocolsTest extends SharedSimulator {
 
     @Test
     void generateUsesTheSameTextAsChatForModelTgi() {
-        String generated = json(post(sim, "/generate", new JsonObject().put("inputs", "same prompt").encode()))
+        String generated = json(post(
+                        sim,
+                        "/generate",
+                        new JsonObject().put("inputs", "same prompt").encode()))
                 .getString("generated_text");
 
         assertThat(generated).isEqualTo(content(chat(sim, "tgi", "same prompt")));
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "/v1/chat/completions | not json",
-        "/v1/chat/completions | []",
-        "/v1/chat/completions | {\"model\":\"m\"}",
-        "/v1/chat/completions | {\"model\":\"m\",\"messages\":[]}",
-        "/v1/chat/completions | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":0}",
-        "/v1/chat/completions | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream\":true}",
-        "/v1/embeddings       | {\"model\":\"m\",\"input\":[1,2]}",
-        "/v1/embeddings       | {\"input\":\"x\"}",
-        "/generate            | {\"inputs\":[]}",
-        "/generate            | {\"inputs\":\"x\",\"parameters\":{\"max_new_tokens\":\"many\"}}",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/v1/chat/completions | not json",
+                "/v1/chat/completions | []",
+                "/v1/chat/completions | {\"model\":\"m\"}",
+                "/v1/chat/completions | {\"model\":\"m\",\"messages\":[]}",
+                "/v1/chat/completions | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":0}",
+                "/v1/chat/completions | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream\":true}",
+                "/v1/embeddings       | {\"model\":\"m\",\"input\":[1,2]}",
+                "/v1/embeddings       | {\"input\":\"x\"}",
+                "/generate            | {\"inputs\":[]}",
+                "/generate            | {\"inputs\":\"x\",\"parameters\":{\"max_new_tokens\":\"many\"}}",
+            })
     void badBodiesGetAnOpenAiStyle400(String path, String body) {
         HttpResponse<String> response = post(sim, path, body);
 
@@ -176,7 +209,11 @@ class ProtocolsTest extends SharedSimulator {
     }
 
     private static String content(JsonObject completion) {
-        return completion.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
+        return completion
+                .getJsonArray("choices")
+                .getJsonObject(0)
+                .getJsonObject("message")
+                .getString("content");
     }
 
     private static List<Object> vector(JsonArray data, int index) {

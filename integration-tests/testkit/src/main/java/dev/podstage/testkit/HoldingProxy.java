@@ -60,8 +60,8 @@ public final class HoldingProxy implements AutoCloseable {
     /** Waits until a client has sent the held marker (the proxy holds it), at most {@code limit}. */
     public void awaitHolding(Duration limit) throws InterruptedException {
         if (!holding.await(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("no client sent marker number " + holdAt + " within " + limit + " ("
-                    + seen.get() + " seen)");
+            throw new AssertionError(
+                    "no client sent marker number " + holdAt + " within " + limit + " (" + seen.get() + " seen)");
         }
     }
 
@@ -99,36 +99,38 @@ public final class HoldingProxy implements AutoCloseable {
     }
 
     private void pump(InputStream from, OutputStream to, boolean watch) {
-        Thread pump = new Thread(() -> {
-            byte[] buffer = new byte[1 << 16];
-            byte[] tail = new byte[0];
-            try {
-                int n;
-                while ((n = from.read(buffer)) > 0) {
-                    if (watch) {
-                        byte[] window = concat(tail, buffer, n);
-                        int found = occurrences(window);
-                        int before = found == 0 ? 0 : seen.getAndAdd(found);
-                        if (found > 0 && before < holdAt && before + found >= holdAt) {
-                            holding.countDown();
-                            released.await();
+        Thread pump = new Thread(
+                () -> {
+                    byte[] buffer = new byte[1 << 16];
+                    byte[] tail = new byte[0];
+                    try {
+                        int n;
+                        while ((n = from.read(buffer)) > 0) {
+                            if (watch) {
+                                byte[] window = concat(tail, buffer, n);
+                                int found = occurrences(window);
+                                int before = found == 0 ? 0 : seen.getAndAdd(found);
+                                if (found > 0 && before < holdAt && before + found >= holdAt) {
+                                    holding.countDown();
+                                    released.await();
+                                }
+                                int keep = Math.min(marker.length - 1, window.length);
+                                tail = java.util.Arrays.copyOfRange(window, window.length - keep, window.length);
+                            }
+                            to.write(buffer, 0, n);
+                            to.flush();
                         }
-                        int keep = Math.min(marker.length - 1, window.length);
-                        tail = java.util.Arrays.copyOfRange(window, window.length - keep, window.length);
+                    } catch (IOException | InterruptedException ended) {
+                        // a side closed: the other pump ends with it
+                    } finally {
+                        try {
+                            to.close();
+                        } catch (IOException ignored) {
+                            // already closed
+                        }
                     }
-                    to.write(buffer, 0, n);
-                    to.flush();
-                }
-            } catch (IOException | InterruptedException ended) {
-                // a side closed: the other pump ends with it
-            } finally {
-                try {
-                    to.close();
-                } catch (IOException ignored) {
-                    // already closed
-                }
-            }
-        }, "holding-proxy-pump");
+                },
+                "holding-proxy-pump");
         pump.setDaemon(true);
         pump.start();
     }

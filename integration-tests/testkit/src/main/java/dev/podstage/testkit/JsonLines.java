@@ -1,5 +1,7 @@
 package dev.podstage.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,16 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /** Writing inputs and reading outputs of stages in tests. */
 public final class JsonLines {
 
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private JsonLines() {
-    }
+    private JsonLines() {}
 
     /** {@code count} records made by {@code record(i)}, one JSON object per line. */
     public static Path write(Path file, int count, IntFunction<Map<String, Object>> record) {

@@ -1,5 +1,10 @@
 package dev.podstage.testkit;
 
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -7,12 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 
 /**
  * The real Redis and PostgreSQL that {@code scripts/services.sh start} runs on loopback. Tests
@@ -22,8 +21,7 @@ public final class Services {
 
     private static final String HINT = " — start them with scripts/services.sh start";
 
-    private Services() {
-    }
+    private Services() {}
 
     public static String redisUrl() {
         return env("PODSTAGE_TEST_REDIS_URL", "redis://127.0.0.1:6379");
@@ -63,7 +61,10 @@ public final class Services {
             for (String arg : args) {
                 request.arg(arg);
             }
-            Response response = client.send(request).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            Response response = client.send(request)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
             List<String> values = new ArrayList<>();
             if (response == null) {
                 return values;

@@ -26,14 +26,16 @@ public final class StageProcess {
     private StageProcess(List<String> launch, Path workDir) {
         this.launch = launch;
         this.workDir = workDir;
-        for (String inherited : new String[] { "PATH", "HOME", "JAVA_HOME", "LANG", "TMPDIR" }) {
+        for (String inherited : new String[] {"PATH", "HOME", "JAVA_HOME", "LANG", "TMPDIR"}) {
             String value = System.getenv(inherited);
             if (value != null) {
                 env.put(inherited, value);
             }
         }
         env.put("PODSTAGE_XCOM_PATH", workDir.resolve("xcom/return.json").toString());
-        env.put("PODSTAGE_TERMINATION_LOG_PATH", workDir.resolve("termination-log").toString());
+        env.put(
+                "PODSTAGE_TERMINATION_LOG_PATH",
+                workDir.resolve("termination-log").toString());
         env.put("PODSTAGE_METRICS_ENABLED", "false");
         env.put("PODSTAGE_PROGRESS_INTERVAL", "0s");
     }
@@ -55,8 +57,8 @@ public final class StageProcess {
             throw new IllegalStateException("podstage.stage.jar does not point at a packaged stage: " + jar
                     + " (run through Maven: mvn verify)");
         }
-        return new StageProcess(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar),
-                workDir);
+        return new StageProcess(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar), workDir);
     }
 
     public StageProcess args(String... more) {
@@ -98,8 +100,10 @@ public final class StageProcess {
             Path stderr = Files.createTempFile(workDir, "stderr", ".log");
             List<String> command = new ArrayList<>(launch);
             command.addAll(args);
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile());
             builder.environment().clear();
             builder.environment().putAll(env);
             return new Running(builder.start(), stdout, stderr, this);
@@ -151,7 +155,8 @@ public final class StageProcess {
                     process.destroyForcibly();
                     throw new AssertionError("stage did not finish within " + limit + "\n" + read(stderr));
                 }
-                return new Result(process.exitValue(), read(stdout), read(stderr), spec.xcomPath(), spec.terminationLog());
+                return new Result(
+                        process.exitValue(), read(stdout), read(stderr), spec.xcomPath(), spec.terminationLog());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -35,8 +34,10 @@ public final class TestSchema implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws SQLException {
-        name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-        try (Connection c = Services.jdbc(); Statement s = c.createStatement()) {
+        name = prefix + "_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+        try (Connection c = Services.jdbc();
+                Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + name);
             s.execute("SET search_path TO " + name);
             for (String statement : fixture) {
@@ -47,7 +48,8 @@ public final class TestSchema implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws SQLException {
-        try (Connection c = Services.jdbc(); Statement s = c.createStatement()) {
+        try (Connection c = Services.jdbc();
+                Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
         }
     }
@@ -71,7 +73,8 @@ public final class TestSchema implements BeforeAllCallback, AfterAllCallback {
 
     /** The first column of the first row, as a number (a {@code count(*)}, a version). */
     public long count(String sql, Object... params) throws SQLException {
-        try (Connection c = jdbc(); PreparedStatement statement = c.prepareStatement(sql)) {
+        try (Connection c = jdbc();
+                PreparedStatement statement = c.prepareStatement(sql)) {
             bind(statement, params);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
@@ -82,7 +85,8 @@ public final class TestSchema implements BeforeAllCallback, AfterAllCallback {
 
     /** The first column of every row, as text. */
     public List<String> strings(String sql, Object... params) throws SQLException {
-        try (Connection c = jdbc(); PreparedStatement statement = c.prepareStatement(sql)) {
+        try (Connection c = jdbc();
+                PreparedStatement statement = c.prepareStatement(sql)) {
             bind(statement, params);
             List<String> values = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {

@@ -1,5 +1,11 @@
 package dev.podstage.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,13 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 
 /**
  * The XCom contract of the stages: {@code docs/schemas/<stage>.xcom.json} (JSON Schema 2020-12),
@@ -39,8 +38,7 @@ public final class XComContract {
     private static final Map<Path, JsonSchema> SCHEMAS = new ConcurrentHashMap<>();
     private static volatile Path schemaDir;
 
-    private XComContract() {
-    }
+    private XComContract() {}
 
     /**
      * Checks {@code xcom} against the schema of the stage it names.
@@ -73,7 +71,8 @@ public final class XComContract {
     static List<String> violations(Path schemaFile, JsonNode xcom) {
         Set<ValidationMessage> messages = schema(schemaFile).validate(xcom);
         List<String> lines = new ArrayList<>();
-        messages.stream().sorted(Comparator.comparing(ValidationMessage::getMessage))
+        messages.stream()
+                .sorted(Comparator.comparing(ValidationMessage::getMessage))
                 .forEach(m -> lines.add(m.getMessage()));
         return lines;
     }
@@ -93,7 +92,8 @@ public final class XComContract {
     public static Path schemaDir() {
         Path found = schemaDir;
         if (found == null) {
-            Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize();
+            Path start =
+                    Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize();
             for (Path dir = start; dir != null; dir = dir.getParent()) {
                 if (Files.isDirectory(dir.resolve(SCHEMA_DIR))) {
                     found = dir.resolve(SCHEMA_DIR);
@@ -112,7 +112,8 @@ public final class XComContract {
     private static JsonSchema schema(Path file) {
         return SCHEMAS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> {
             try {
-                JsonSchema schema = FACTORY.getSchema(SchemaLocation.of(f.toUri().toString()));
+                JsonSchema schema =
+                        FACTORY.getSchema(SchemaLocation.of(f.toUri().toString()));
                 schema.initializeValidators(); // resolves every $ref now: a broken one fails here, by name
                 return schema;
             } catch (RuntimeException e) {
@@ -133,7 +134,11 @@ public final class XComContract {
             try {
                 Path file = Path.of(dir).resolve(stage + ".jsonl");
                 Files.createDirectories(file.getParent());
-                Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                Files.writeString(
+                        file,
+                        line + "\n",
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot record the XCom value in " + dir, e);

@@ -3,6 +3,9 @@ package dev.podstage.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,14 +17,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * The contract checker itself: it accepts the stages' documented example values (docs/xcom.md,
@@ -49,7 +47,9 @@ class XComContractTest {
 
     static ObjectNode example(String stage) throws IOException {
         ObjectNode example = examples().get(stage);
-        assertThat(example).as("an example XCom value of %s in docs/xcom.md", stage).isNotNull();
+        assertThat(example)
+                .as("an example XCom value of %s in docs/xcom.md", stage)
+                .isNotNull();
         return example.deepCopy();
     }
 
@@ -59,28 +59,36 @@ class XComContractTest {
         assertThat(examples.keySet()).containsExactlyInAnyOrderElementsOf(STAGES);
         for (String stage : STAGES) {
             assertThat(XComContract.schemaFile(stage)).isRegularFile();
-            assertThat(XComContract.violations(stage, examples.get(stage))).as("docs/xcom.md's %s example", stage)
+            assertThat(XComContract.violations(stage, examples.get(stage)))
+                    .as("docs/xcom.md's %s example", stage)
                     .isEmpty();
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "ingest", "evaluate", "infer", "store" })
+    @ValueSource(strings = {"ingest", "evaluate", "infer", "store"})
     void aMissingRequiredKeyIsAViolation(String stage) throws IOException {
         ObjectNode value = example(stage);
         value.remove("job_key");
         ((ObjectNode) value.get("metrics")).remove("duration_ms");
-        assertThat(XComContract.violations(stage, value)).hasSize(2)
+        assertThat(XComContract.violations(stage, value))
+                .hasSize(2)
                 .anySatisfy(v -> assertThat(v).contains("job_key").contains("required"))
-                .anySatisfy(v -> assertThat(v).contains("metrics").contains("duration_ms").contains("required"));
+                .anySatisfy(v -> assertThat(v)
+                        .contains("metrics")
+                        .contains("duration_ms")
+                        .contains("required"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "ingest", "evaluate", "infer", "store" })
+    @ValueSource(strings = {"ingest", "evaluate", "infer", "store"})
     void aWrongTypeIsAViolation(String stage) throws IOException {
         ObjectNode value = example(stage);
         value.put("records_in", "12");
-        assertThat(XComContract.violations(stage, value)).singleElement().asString().contains("$.records_in")
+        assertThat(XComContract.violations(stage, value))
+                .singleElement()
+                .asString()
+                .contains("$.records_in")
                 .contains("string found, integer expected");
     }
 
@@ -88,7 +96,10 @@ class XComContractTest {
     void stageSpecificTypesAreChecked() throws IOException {
         ObjectNode ingest = example("ingest");
         ingest.put("shards", ingest.get("shards").get(0).asText()); // one URI instead of the list .expand() needs
-        assertThat(XComContract.violations("ingest", ingest)).singleElement().asString().contains("$.shards")
+        assertThat(XComContract.violations("ingest", ingest))
+                .singleElement()
+                .asString()
+                .contains("$.shards")
                 .contains("array expected");
 
         ObjectNode evaluate = example("evaluate");
@@ -96,22 +107,27 @@ class XComContractTest {
         evaluate.put("verdict", "draw");
         evaluate.putNull("winner");
         evaluate.putNull("decided_by");
-        assertThat(XComContract.violations("evaluate", evaluate)).hasSize(2)
+        assertThat(XComContract.violations("evaluate", evaluate))
+                .hasSize(2)
                 .anySatisfy(v -> assertThat(v).contains("$.variant_a.records").contains("integer expected"))
                 .anySatisfy(v -> assertThat(v).contains("$.verdict").contains("enum"));
 
         ObjectNode infer = example("infer");
         ((ObjectNode) infer.get("metrics")).put("cost_usd", -0.5);
-        assertThat(XComContract.violations("infer", infer)).singleElement().asString().contains("$.metrics.cost_usd");
+        assertThat(XComContract.violations("infer", infer))
+                .singleElement()
+                .asString()
+                .contains("$.metrics.cost_usd");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "ingest", "evaluate", "preprocess", "embed" })
+    @ValueSource(strings = {"ingest", "evaluate", "preprocess", "embed"})
     void anUnknownKeyIsAViolation(String stage) throws IOException {
         ObjectNode value = example(stage);
         value.putObject("variants"); // what a user might guess for evaluate's variant_a / variant_b
         ((ObjectNode) value.get("metrics")).put("surprise_ms", 1);
-        assertThat(XComContract.violations(stage, value)).hasSize(2)
+        assertThat(XComContract.violations(stage, value))
+                .hasSize(2)
                 .anySatisfy(v -> assertThat(v).contains("variants").contains("not defined in the schema"))
                 .anySatisfy(v -> assertThat(v).contains("$.metrics").contains("surprise_ms"));
     }
@@ -122,7 +138,10 @@ class XComContractTest {
         value.put("status", "already_done");
         assertThat(XComContract.violations("store", value)).isEmpty();
         value.put("status", "failed");
-        assertThat(XComContract.violations("store", value)).singleElement().asString().contains("$.status");
+        assertThat(XComContract.violations("store", value))
+                .singleElement()
+                .asString()
+                .contains("$.status");
     }
 
     @Test
@@ -132,7 +151,8 @@ class XComContractTest {
         value.remove("rejects_uri");
         assertThat(XComContract.violations("preprocess", value)).isEmpty();
         value.put("rejects", 3);
-        assertThat(XComContract.violations("preprocess", value)).anySatisfy(v -> assertThat(v).contains("rejects_uri"));
+        assertThat(XComContract.violations("preprocess", value))
+                .anySatisfy(v -> assertThat(v).contains("rejects_uri"));
         value.put("rejects", 0);
         value.put("rejects_uri", "file:///data/chunks.jsonl.rejects.jsonl");
         assertThat(XComContract.violations("preprocess", value)).isNotEmpty();
@@ -176,10 +196,13 @@ class XComContractTest {
     void aStageWithoutSchemaOrAValueWithoutStageFailsClearly() throws IOException {
         ObjectNode value = example("ingest");
         value.put("stage", "rerank");
-        assertThatThrownBy(() -> XComContract.check(value, "test")).isInstanceOf(AssertionError.class)
-                .hasMessageContaining("no schema for stage 'rerank'").hasMessageContaining("rerank.xcom.json");
+        assertThatThrownBy(() -> XComContract.check(value, "test"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("no schema for stage 'rerank'")
+                .hasMessageContaining("rerank.xcom.json");
         value.remove("stage");
-        assertThatThrownBy(() -> XComContract.check(value, "test")).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> XComContract.check(value, "test"))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("no usable \"stage\"");
     }
 
@@ -188,7 +211,9 @@ class XComContractTest {
     void everyPropertyHasADescriptionAndEveryRefIsLocal() throws IOException {
         Map<String, JsonNode> files = new LinkedHashMap<>();
         try (Stream<Path> list = Files.list(XComContract.schemaDir())) {
-            for (Path file : list.filter(f -> f.toString().endsWith(".xcom.json")).sorted().toList()) {
+            for (Path file : list.filter(f -> f.toString().endsWith(".xcom.json"))
+                    .sorted()
+                    .toList()) {
                 files.put(file.getFileName().toString(), JsonLines.MAPPER.readTree(file.toFile()));
             }
         }
@@ -198,7 +223,8 @@ class XComContractTest {
         assertThat(problems).isEmpty();
     }
 
-    private static void walk(String file, String at, JsonNode node, Map<String, JsonNode> files, List<String> problems) {
+    private static void walk(
+            String file, String at, JsonNode node, Map<String, JsonNode> files, List<String> problems) {
         if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 walk(file, at + "/" + i, node.get(i), files, problems);
@@ -210,18 +236,19 @@ class XComContractTest {
         }
         JsonNode ref = node.get("$ref");
         if (ref != null && !ref.asText().matches("(common\\.xcom\\.json)?#/\\$defs/[a-z_]+")) {
-            problems.add(file + at + ": $ref " + ref + " is neither a local #/$defs/... nor common.xcom.json#/$defs/...");
+            problems.add(
+                    file + at + ": $ref " + ref + " is neither a local #/$defs/... nor common.xcom.json#/$defs/...");
         }
         JsonNode properties = node.get("properties");
         if (properties != null && properties.isObject() && !at.endsWith("/if")) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> property = it.next();
                 if (!described(file, property.getValue(), files)) {
                     problems.add(file + at + "/properties/" + property.getKey() + ": no description");
                 }
             }
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             if (!List.of("if", "then", "else").contains(field.getKey())) { // conditions restate properties
                 walk(file, at + "/" + field.getKey(), field.getValue(), files, problems);
@@ -239,6 +266,10 @@ class XComContractTest {
             return false;
         }
         JsonNode target = files.get(hash == 0 ? file : ref.substring(0, hash));
-        return target != null && !target.at(ref.substring(hash + 1)).path("description").asText().isBlank();
+        return target != null
+                && !target.at(ref.substring(hash + 1))
+                        .path("description")
+                        .asText()
+                        .isBlank();
     }
 }

@@ -1,13 +1,12 @@
 package dev.podstage.embed;
 
+import dev.podstage.runtime.io.JsonRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
-
-import dev.podstage.runtime.io.JsonRecord;
 
 /**
  * Records read together: looked up in the cache with one MGET, their misses (each distinct text
@@ -16,12 +15,10 @@ import dev.podstage.runtime.io.JsonRecord;
 final class Chunk {
 
     /** An accepted record, its text and its cache key. */
-    record Item(JsonRecord record, String text, String key) {
-    }
+    record Item(JsonRecord record, String text, String key) {}
 
     /** Distinct missing texts sent to the model together, and the answer to come. */
-    record Batch(List<String> keys, Future<EncoderPool.Encoded> result) {
-    }
+    record Batch(List<String> keys, Future<EncoderPool.Encoded> result) {}
 
     private final List<Item> items = new ArrayList<>();
     private final Map<String, float[]> vectors = new HashMap<>();

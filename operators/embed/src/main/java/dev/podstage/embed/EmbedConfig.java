@@ -1,11 +1,10 @@
 package dev.podstage.embed;
 
-import java.util.Optional;
-import java.util.OptionalInt;
-
 import dev.podstage.embedding.Device;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /** {@code podstage.embed.*}: every key settable as {@code PODSTAGE_EMBED_…} or as the option of the same name. */
 @ConfigMapping(prefix = "podstage.embed")

@@ -1,9 +1,8 @@
 package dev.podstage.embed;
 
-import java.util.Map;
-
 import dev.podstage.embedding.SentenceEncoder;
 import dev.podstage.runtime.cache.KeyTemplate;
+import java.util.Map;
 
 /**
  * Cache keys by content: {@code podstage:embed:} + sha256 of the canonical JSON of the model, how it
@@ -15,8 +14,7 @@ final class EmbedKeys {
     static final String NAMESPACE = "embed";
     static final String POOLING = "mean+l2";
 
-    private EmbedKeys() {
-    }
+    private EmbedKeys() {}
 
     /** Keys for one thread. */
     static KeyTemplate template() {
@@ -25,7 +23,14 @@ final class EmbedKeys {
 
     /** Everything that determines a vector. */
     static Map<String, Object> identity(String text) {
-        return Map.of("model", SentenceEncoder.MODEL_NAME, "max_tokens", SentenceEncoder.MAX_TOKENS,
-                "pooling", POOLING, "text", text);
+        return Map.of(
+                "model",
+                SentenceEncoder.MODEL_NAME,
+                "max_tokens",
+                SentenceEncoder.MAX_TOKENS,
+                "pooling",
+                POOLING,
+                "text",
+                text);
     }
 }

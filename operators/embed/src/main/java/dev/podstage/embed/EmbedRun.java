@@ -1,21 +1,7 @@
 package dev.podstage.embed;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.podstage.embedding.EncoderException;
 import dev.podstage.embedding.SentenceEncoder;
 import dev.podstage.runtime.cache.KeyTemplate;
@@ -32,6 +18,17 @@ import dev.podstage.runtime.stage.StageOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * The work of one {@code embed} run. The main thread streams the input in chunks: one cache lookup
@@ -152,7 +149,8 @@ final class EmbedRun {
         if (node == null || node.isNull()) {
             reason = "missing string field '" + field + "'";
         } else if (!node.isTextual()) {
-            reason = "field '" + field + "' is not a string but " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            reason = "field '" + field + "' is not a string but "
+                    + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
         } else if (node.textValue().isBlank()) {
             reason = "field '" + field + "' is empty";
         }
@@ -179,7 +177,9 @@ final class EmbedRun {
             });
         }
         Map<String, String> missing = chunk.missing();
-        long hits = chunk.items().stream().filter(i -> chunk.vector(i.key()) != null).count();
+        long hits = chunk.items().stream()
+                .filter(i -> chunk.vector(i.key()) != null)
+                .count();
         long misses = chunk.size() - hits;
         cacheHits += hits;
         cacheMisses += misses;
@@ -193,7 +193,8 @@ final class EmbedRun {
         List<Map.Entry<String, String>> byLength = new ArrayList<>(missing.entrySet());
         byLength.sort(Comparator.comparingInt(e -> e.getValue().length()));
         for (int from = 0; from < byLength.size(); from += s.batchSize()) {
-            List<Map.Entry<String, String>> slice = byLength.subList(from, Math.min(byLength.size(), from + s.batchSize()));
+            List<Map.Entry<String, String>> slice =
+                    byLength.subList(from, Math.min(byLength.size(), from + s.batchSize()));
             List<String> batchKeys = slice.stream().map(Map.Entry::getKey).toList();
             List<String> texts = slice.stream().map(Map.Entry::getValue).toList();
             chunk.addBatch(new Chunk.Batch(batchKeys, encoders.submit(texts)));
@@ -239,7 +240,8 @@ final class EmbedRun {
             return result.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-                    ? c.getCause() : e.getCause();
+                    ? c.getCause()
+                    : e.getCause();
             if (cause instanceof EncoderException) {
                 throw new StageException(ExitCode.FAILURE, "embedding failed: " + cause.getMessage(), cause);
             }
@@ -264,7 +266,8 @@ final class EmbedRun {
             }
         }
         cache.putAll(fresh);
-        String saved = cache.available() ? "all " + vectorsComputed + " vectors computed are cached: the retry reuses them"
+        String saved = cache.available()
+                ? "all " + vectorsComputed + " vectors computed are cached: the retry reuses them"
                 : "no cache configured: the retry computes them again";
         LOG.warnf("stopped by SIGTERM after %d of the records; %s", recordsOut, saved);
         return new StageException(ExitCode.TRANSIENT, "stopped by SIGTERM before the output was complete; " + saved);
@@ -297,7 +300,8 @@ final class EmbedRun {
         if (rejects.count() > 0) {
             extra.put("rejects_uri", DataUri.toUri(rejects.path()));
         }
-        return new StageOutcome(recordsIn, recordsOut, rejects.count(), 0, List.of(DataUri.toUri(s.output())), m, extra);
+        return new StageOutcome(
+                recordsIn, recordsOut, rejects.count(), 0, List.of(DataUri.toUri(s.output())), m, extra);
     }
 
     private String deviceName() {

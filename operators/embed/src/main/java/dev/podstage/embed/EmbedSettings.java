@@ -1,8 +1,7 @@
 package dev.podstage.embed;
 
-import java.nio.file.Path;
-
 import dev.podstage.embedding.EncoderSettings;
+import java.nio.file.Path;
 
 /** The validated configuration of one {@code embed} run. */
 record EmbedSettings(
@@ -12,5 +11,4 @@ record EmbedSettings(
         int batchSize,
         int threads,
         EncoderSettings encoder,
-        String variant) {
-}
+        String variant) {}

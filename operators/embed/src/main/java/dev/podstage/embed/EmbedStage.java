@@ -1,13 +1,5 @@
 package dev.podstage.embed;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
-import org.jboss.logging.Logger;
-
 import dev.podstage.embedding.Device;
 import dev.podstage.embedding.EncoderSettings;
 import dev.podstage.embedding.SentenceEncoder;
@@ -19,6 +11,11 @@ import dev.podstage.runtime.stage.ConfiguredStage;
 import dev.podstage.runtime.stage.SingleFileIo;
 import dev.podstage.runtime.stage.SingleFileJob;
 import dev.podstage.runtime.stage.StageJob;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jboss.logging.Logger;
 
 /** The {@code embed} stage: validates its configuration into a job that is an {@link EmbedRun}. */
 @ApplicationScoped
@@ -48,24 +45,35 @@ public class EmbedStage extends ConfiguredStage<EmbedConfig> {
         c.threads().ifPresent(v -> Checks.positive(p + "threads", v));
         c.intraOpThreads().ifPresent(v -> Checks.positive(p + "intra-op-threads", v));
         if (!c.device().supportedByRuntime()) {
-            throw new ConfigProblem(p + "device", c.device().name().toLowerCase(java.util.Locale.ROOT),
+            throw new ConfigProblem(
+                    p + "device",
+                    c.device().name().toLowerCase(java.util.Locale.ROOT),
                     "cpu — this build's ONNX Runtime has no CUDA provider; cuda needs the image built with -Pgpu"
                             + " (onnxruntime_gpu) on a node with an NVIDIA GPU");
         }
-        ThreadBudget budget = ThreadBudget.of(Runtime.getRuntime().availableProcessors(),
+        ThreadBudget budget = ThreadBudget.of(
+                Runtime.getRuntime().availableProcessors(),
                 c.threads().isPresent() ? c.threads().getAsInt() : null,
                 c.intraOpThreads().isPresent() ? c.intraOpThreads().getAsInt() : null);
         if (budget.oversubscribed() && c.device() == Device.CPU) {
-            LOG.warnf("%d threads x %d intra-op threads on %d cores: batches will compete for the CPU", budget.workers(),
-                    budget.intraOpThreads(), budget.cores());
+            LOG.warnf(
+                    "%d threads x %d intra-op threads on %d cores: batches will compete for the CPU",
+                    budget.workers(), budget.intraOpThreads(), budget.cores());
         }
-        Path workDir = c.workDir().map(d -> Path.of(d)).orElse(EncoderSettings.defaults().workDir());
+        Path workDir = c.workDir()
+                .map(d -> Path.of(d))
+                .orElse(EncoderSettings.defaults().workDir());
 
         SingleFileIo io = SingleFileIo.of(shared, name());
-        EmbedSettings settings = new EmbedSettings(io.input(), io.output(), c.textField(), batchSize, budget.workers(),
-                new EncoderSettings(c.device(), budget.intraOpThreads(), workDir), shared.variant().orElse(null));
-        return new SingleFileJob(io, answerConfig(settings),
-                context -> new EmbedRun(settings, context).execute());
+        EmbedSettings settings = new EmbedSettings(
+                io.input(),
+                io.output(),
+                c.textField(),
+                batchSize,
+                budget.workers(),
+                new EncoderSettings(c.device(), budget.intraOpThreads(), workDir),
+                shared.variant().orElse(null));
+        return new SingleFileJob(io, answerConfig(settings), context -> new EmbedRun(settings, context).execute());
     }
 
     /** What determines the vectors: the model and what is read, not how many threads or which device compute them. */

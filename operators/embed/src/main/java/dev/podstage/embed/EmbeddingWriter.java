@@ -1,16 +1,14 @@
 package dev.podstage.embed;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.runtime.io.Json;
+import dev.podstage.runtime.io.JsonRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.Map;
 import java.util.Set;
-
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.podstage.runtime.io.Json;
-import dev.podstage.runtime.io.JsonRecord;
 
 /**
  * Output lines: the input record's fields as they came ({@code id} first), then {@code embedding},

@@ -1,5 +1,7 @@
 package dev.podstage.embed;
 
+import dev.podstage.embedding.EncoderSettings;
+import dev.podstage.embedding.SentenceEncoder;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -7,11 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.jboss.logging.Logger;
-
-import dev.podstage.embedding.EncoderSettings;
-import dev.podstage.embedding.SentenceEncoder;
 
 /**
  * A fixed pool of workers sharing one {@link SentenceEncoder}. The model is loaded on the first
@@ -22,8 +20,7 @@ final class EncoderPool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EncoderPool.class);
 
     /** A batch's vectors and how long the model took for them. */
-    record Encoded(float[][] vectors, long nanos) {
-    }
+    record Encoded(float[][] vectors, long nanos) {}
 
     private final EncoderSettings settings;
     private final ExecutorService workers;

@@ -1,13 +1,11 @@
 package dev.podstage.embed;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.runtime.io.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.podstage.runtime.io.Json;
 
 /**
  * A vector as a cache value: JSON {@code {"dim":384,"f32le":"<base64>"}}, the float32 bits
@@ -16,13 +14,13 @@ import dev.podstage.runtime.io.Json;
  */
 final class VectorCodec {
 
-    private VectorCodec() {
-    }
+    private VectorCodec() {}
 
     static String encode(float[] vector) {
         ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(vector);
-        return "{\"dim\":" + vector.length + ",\"f32le\":\"" + Base64.getEncoder().encodeToString(bytes.array()) + "\"}";
+        return "{\"dim\":" + vector.length + ",\"f32le\":\""
+                + Base64.getEncoder().encodeToString(bytes.array()) + "\"}";
     }
 
     /** The vector, or null when the value is not one of {@code dim} floats (then it counts as a miss and is overwritten). */
@@ -37,7 +35,10 @@ final class VectorCodec {
                 return null;
             }
             float[] vector = new float[dim];
-            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
+            ByteBuffer.wrap(bytes)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .get(vector);
             return vector;
         } catch (IOException | IllegalArgumentException e) {
             return null;

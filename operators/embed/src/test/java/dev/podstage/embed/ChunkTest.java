@@ -2,10 +2,9 @@ package dev.podstage.embed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import dev.podstage.runtime.io.Json;
 import dev.podstage.runtime.io.JsonRecord;
+import org.junit.jupiter.api.Test;
 
 class ChunkTest {
 
@@ -17,11 +16,11 @@ class ChunkTest {
         chunk.add(record("c"), "x", "kx");
         chunk.add(record("d"), "z", "kz");
 
-        chunk.cachedVector("ky", new float[] { 1 });
+        chunk.cachedVector("ky", new float[] {1});
 
         assertThat(chunk.distinctKeys()).containsExactly("kx", "ky", "kz");
         assertThat(chunk.missing()).containsExactly(java.util.Map.entry("kx", "x"), java.util.Map.entry("kz", "z"));
-        chunk.computedVector("kx", new float[] { 2 });
+        chunk.computedVector("kx", new float[] {2});
         assertThat(chunk.fromCache("ky")).isTrue();
         assertThat(chunk.fromCache("kx")).isFalse();
         assertThat(chunk.missing()).containsOnlyKeys("kz");

@@ -2,6 +2,12 @@ package dev.podstage.embed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.testkit.Eventually;
+import dev.podstage.testkit.HoldingProxy;
+import dev.podstage.testkit.JsonLines;
+import dev.podstage.testkit.Services;
+import dev.podstage.testkit.StageProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,17 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.podstage.testkit.Eventually;
-import dev.podstage.testkit.HoldingProxy;
-import dev.podstage.testkit.JsonLines;
-import dev.podstage.testkit.Services;
-import dev.podstage.testkit.StageProcess;
 
 /** The content-hash cache on the real Redis ({@code scripts/services.sh start}). */
 class EmbedCacheIT extends EmbedTestBase {
@@ -47,7 +44,8 @@ class EmbedCacheIT extends EmbedTestBase {
         assertThat(coldMetrics.path("cache_hits").asLong()).isZero();
         Map<String, float[]> first = vectorsById(output());
         assertThat(Services.redisEntries("podstage:embed:*").keySet())
-                .as("one entry per text, keyed by content").hasSizeGreaterThanOrEqualTo(80);
+                .as("one entry per text, keyed by content")
+                .hasSizeGreaterThanOrEqualTo(80);
 
         StageProcess.Result warm = cached("--batch-size", "16").run();
 
@@ -56,10 +54,14 @@ class EmbedCacheIT extends EmbedTestBase {
         assertThat(m.path("vectors_computed").asLong()).isZero();
         assertThat(m.path("batches").asLong()).isZero();
         assertThat(m.path("cache_hits").asLong()).isEqualTo(80);
-        assertThat(m.path("model_loaded").asBoolean(true)).as("nothing to compute: the model is never loaded").isFalse();
+        assertThat(m.path("model_loaded").asBoolean(true))
+                .as("nothing to compute: the model is never loaded")
+                .isFalse();
         assertThat(warm.logs()).doesNotContain("loaded on");
         List<JsonNode> records = JsonLines.read(output());
-        assertThat(records).hasSize(80).allSatisfy(r -> assertThat(r.path("cached").asBoolean()).isTrue());
+        assertThat(records)
+                .hasSize(80)
+                .allSatisfy(r -> assertThat(r.path("cached").asBoolean()).isTrue());
         Map<String, float[]> second = vectorsById(output());
         assertThat(second.keySet()).isEqualTo(first.keySet());
         first.forEach((id, v) -> assertThat(second.get(id)).as(id).containsExactly(v));
@@ -70,8 +72,14 @@ class EmbedCacheIT extends EmbedTestBase {
         JsonLines.write(input(), 40, i -> Map.of("id", "c" + i, "text", "paragraph " + i + " " + tag));
         assertThat(cached().run().exitCode()).isZero();
 
-        JsonLines.write(input(), 43, i -> Map.of("id", "c" + i,
-                "text", i == 5 || i == 6 ? "edited paragraph " + i + " " + tag : "paragraph " + i + " " + tag));
+        JsonLines.write(
+                input(),
+                43,
+                i -> Map.of(
+                        "id",
+                        "c" + i,
+                        "text",
+                        i == 5 || i == 6 ? "edited paragraph " + i + " " + tag : "paragraph " + i + " " + tag));
         StageProcess.Result run = cached().run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -79,7 +87,9 @@ class EmbedCacheIT extends EmbedTestBase {
         assertThat(m.path("vectors_computed").asLong()).isEqualTo(5);
         assertThat(m.path("cache_hits").asLong()).isEqualTo(38);
         List<JsonNode> records = JsonLines.read(output());
-        assertThat(records.stream().filter(r -> !r.path("cached").asBoolean()).map(r -> r.path("id").asText()))
+        assertThat(records.stream()
+                        .filter(r -> !r.path("cached").asBoolean())
+                        .map(r -> r.path("id").asText()))
                 .containsExactlyInAnyOrder("c5", "c6", "c40", "c41", "c42");
     }
 
@@ -111,12 +121,14 @@ class EmbedCacheIT extends EmbedTestBase {
     void unreachableRedisMeansUncachedNotFailed() {
         JsonLines.texts(input(), 10, "no redis " + tag);
 
-        StageProcess.Result run = embed().env("PODSTAGE_REDIS_URL", "redis://127.0.0.1:1").run();
+        StageProcess.Result run =
+                embed().env("PODSTAGE_REDIS_URL", "redis://127.0.0.1:1").run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(JsonLines.read(output())).hasSize(10);
         assertThat(run.logs().split("cache unavailable", -1)).as("said once").hasSize(2);
-        assertThat(run.xcom().path("metrics").path("cache_available").asBoolean(true)).isFalse();
+        assertThat(run.xcom().path("metrics").path("cache_available").asBoolean(true))
+                .isFalse();
         assertThat(run.xcom().path("metrics").path("vectors_computed").asLong()).isEqualTo(10);
     }
 
@@ -132,7 +144,8 @@ class EmbedCacheIT extends EmbedTestBase {
         StageProcess.Result interrupted;
         URI redis = URI.create(Services.redisUrl());
         try (HoldingProxy proxy = HoldingProxy.to(redis.getHost(), redis.getPort(), "MGET", 3)) {
-            StageProcess.Running running = cached("--progress-interval", "100ms", "--batch-size", "16", "--threads", "2")
+            StageProcess.Running running = cached(
+                            "--progress-interval", "100ms", "--batch-size", "16", "--threads", "2")
                     .env("PODSTAGE_REDIS_URL", "redis://127.0.0.1:" + proxy.port() + redis.getPath())
                     .env("PODSTAGE_CACHE_TIMEOUT", "10m") // the held lookup must not turn the cache off
                     .start();
@@ -140,7 +153,9 @@ class EmbedCacheIT extends EmbedTestBase {
             assertThat(running.alive()).as("held at its third lookup").isTrue();
 
             running.terminate();
-            Eventually.await("the stage taking the signal", () -> running.logsSoFar().contains("SIGTERM received"),
+            Eventually.await(
+                    "the stage taking the signal",
+                    () -> running.logsSoFar().contains("SIGTERM received"),
                     Duration.ofSeconds(60));
             proxy.release();
             interrupted = running.await(Duration.ofSeconds(60));
@@ -157,15 +172,19 @@ class EmbedCacheIT extends EmbedTestBase {
 
         assertThat(retry.exitCode()).as(retry.toString()).isZero();
         JsonNode m = retry.xcom().path("metrics");
-        assertThat(m.path("cache_hits").asLong()).as("vectors computed before SIGTERM are reused").isPositive();
-        assertThat(m.path("vectors_computed").asLong()).isEqualTo(n - m.path("cache_hits").asLong());
+        assertThat(m.path("cache_hits").asLong())
+                .as("vectors computed before SIGTERM are reused")
+                .isPositive();
+        assertThat(m.path("vectors_computed").asLong())
+                .isEqualTo(n - m.path("cache_hits").asLong());
         assertThat(JsonLines.ids(output())).hasSize(n).doesNotHaveDuplicates();
     }
 
     /** A progress line with at least one record written (the stage logs to files in the test's directory). */
     private boolean wroteSomething() {
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path log : files.filter(p -> p.getFileName().toString().matches("std(out|err).*\\.log")).toList()) {
+            for (Path log : files.filter(p -> p.getFileName().toString().matches("std(out|err).*\\.log"))
+                    .toList()) {
                 if (Files.readString(log).matches("(?s).*embed: [1-9]\\d*/\\d+.*")) {
                     return true;
                 }

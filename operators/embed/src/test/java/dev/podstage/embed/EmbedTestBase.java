@@ -1,13 +1,10 @@
 package dev.podstage.embed;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.testkit.StageProcess;
 import java.nio.file.Path;
 import java.util.UUID;
-
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.podstage.testkit.StageProcess;
 
 /**
  * Each test: a temp directory and a tag of its own for its texts, so cache entries (keyed by
@@ -31,8 +28,13 @@ abstract class EmbedTestBase {
     /** The stage with this test's input and output, and a work directory inside the temp directory. */
     StageProcess embed(String... args) {
         return StageProcess.of(dir)
-                .args("--input", input().toString(), "--output", output().toString(),
-                        "--work-dir", dir.resolve("work").toString())
+                .args(
+                        "--input",
+                        input().toString(),
+                        "--output",
+                        output().toString(),
+                        "--work-dir",
+                        dir.resolve("work").toString())
                 .args(args);
     }
 

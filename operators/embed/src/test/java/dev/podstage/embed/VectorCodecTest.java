@@ -8,7 +8,7 @@ class VectorCodecTest {
 
     @Test
     void roundTripsTheExactFloats() {
-        float[] v = { 0.1f, -0.33333334f, Float.MIN_VALUE, 1e-30f, -0f, 0.70710677f };
+        float[] v = {0.1f, -0.33333334f, Float.MIN_VALUE, 1e-30f, -0f, 0.70710677f};
 
         float[] back = VectorCodec.decode(VectorCodec.encode(v), v.length);
 
@@ -18,11 +18,12 @@ class VectorCodecTest {
 
     @Test
     void aValueOfAnotherShapeIsAMiss() {
-        String two = VectorCodec.encode(new float[] { 1, 2 });
+        String two = VectorCodec.encode(new float[] {1, 2});
 
         assertThat(VectorCodec.decode(two, 3)).isNull();
         assertThat(VectorCodec.decode("{\"dim\":2,\"f32le\":\"AAAA\"}", 2)).isNull();
-        assertThat(VectorCodec.decode("{\"dim\":2,\"f32le\":\"not base64!\"}", 2)).isNull();
+        assertThat(VectorCodec.decode("{\"dim\":2,\"f32le\":\"not base64!\"}", 2))
+                .isNull();
         assertThat(VectorCodec.decode("not json", 2)).isNull();
         assertThat(VectorCodec.decode("[1,2]", 2)).isNull();
     }

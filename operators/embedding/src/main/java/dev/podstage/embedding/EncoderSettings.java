@@ -25,7 +25,9 @@ public record EncoderSettings(Device device, int intraOpThreads, Path workDir) {
 
     /** CPU, every core the JVM sees (container-aware), a directory under {@code java.io.tmpdir}. */
     public static EncoderSettings defaults() {
-        return new EncoderSettings(Device.CPU, Runtime.getRuntime().availableProcessors(),
+        return new EncoderSettings(
+                Device.CPU,
+                Runtime.getRuntime().availableProcessors(),
                 Path.of(System.getProperty("java.io.tmpdir"), "podstage-embedding"));
     }
 

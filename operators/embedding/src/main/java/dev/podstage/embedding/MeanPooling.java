@@ -9,8 +9,7 @@ import java.nio.FloatBuffer;
  */
 final class MeanPooling {
 
-    private MeanPooling() {
-    }
+    private MeanPooling() {}
 
     /**
      * @param hidden the model's last hidden state, {@code [rows, columns, dimension]} row-major

@@ -23,8 +23,7 @@ final class ModelFiles {
     static final String MODEL = "all-minilm-l6-v2.onnx";
     static final String TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
 
-    private ModelFiles() {
-    }
+    private ModelFiles() {}
 
     /**
      * The model as a file ONNX Runtime reads natively, so its 90 MB never pass through the Java heap
@@ -51,10 +50,13 @@ final class ModelFiles {
             // bytes are the resource's, which costs a read of both instead of a write of the file.
             Path target = target(workDir, "unversioned");
             return hasSize(target, connection.getContentLengthLong()) && sameBytes(url, target)
-                    ? target : unpack(url, target);
+                    ? target
+                    : unpack(url, target);
         } catch (IOException | URISyntaxException e) {
-            throw new EncoderException("cannot unpack " + MODEL + " into " + workDir + " (" + e.getMessage()
-                    + "): the work directory must be writable", e);
+            throw new EncoderException(
+                    "cannot unpack " + MODEL + " into " + workDir + " (" + e.getMessage()
+                            + "): the work directory must be writable",
+                    e);
         }
     }
 
@@ -69,7 +71,8 @@ final class ModelFiles {
     private static boolean sameBytes(URL url, Path file) throws IOException {
         byte[] expected = new byte[1 << 20];
         byte[] actual = new byte[1 << 20];
-        try (InputStream resource = url.openStream(); InputStream copy = Files.newInputStream(file)) {
+        try (InputStream resource = url.openStream();
+                InputStream copy = Files.newInputStream(file)) {
             while (true) {
                 int n = resource.readNBytes(expected, 0, expected.length);
                 int m = copy.readNBytes(actual, 0, actual.length);

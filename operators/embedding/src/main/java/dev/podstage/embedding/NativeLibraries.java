@@ -20,8 +20,7 @@ import java.nio.file.Path;
  */
 final class NativeLibraries {
 
-    private NativeLibraries() {
-    }
+    private NativeLibraries() {}
 
     static synchronized void prepare(Path workDir) {
         setUnlessGiven("OPT_OUT_TRACKING", "true");
@@ -31,14 +30,17 @@ final class NativeLibraries {
         try {
             Files.createDirectories(djl);
         } catch (IOException e) {
-            throw new EncoderException("work directory " + workDir + " is not writable (" + e.getMessage()
-                    + "): the tokenizer's native library is unpacked there; give it a writable volume", e);
+            throw new EncoderException(
+                    "work directory " + workDir + " is not writable (" + e.getMessage()
+                            + "): the tokenizer's native library is unpacked there; give it a writable volume",
+                    e);
         }
         setUnlessGiven("DJL_CACHE_DIR", djl.toString());
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         if (!Files.isWritable(tmp)) {
-            throw new EncoderException("java.io.tmpdir " + tmp + " is not writable: ONNX Runtime unpacks its native"
-                    + " library there; mount a writable volume on it or start the JVM with -Djava.io.tmpdir=<writable dir>");
+            throw new EncoderException(
+                    "java.io.tmpdir " + tmp + " is not writable: ONNX Runtime unpacks its native"
+                            + " library there; mount a writable volume on it or start the JVM with -Djava.io.tmpdir=<writable dir>");
         }
     }
 

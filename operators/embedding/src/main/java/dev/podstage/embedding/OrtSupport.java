@@ -8,8 +8,7 @@ import ai.onnxruntime.OrtSession;
 /** ONNX Runtime session options for a device and a thread budget. */
 final class OrtSupport {
 
-    private OrtSupport() {
-    }
+    private OrtSupport() {}
 
     static boolean hasCudaProvider() {
         return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
@@ -43,8 +42,10 @@ final class OrtSupport {
         try {
             options.addCUDA(0);
         } catch (OrtException e) {
-            throw new EncoderException("device CUDA was asked for, but the CUDA provider could not start (no visible"
-                    + " GPU, or missing CUDA 12 / cuDNN 9 libraries): " + e.getMessage(), e);
+            throw new EncoderException(
+                    "device CUDA was asked for, but the CUDA provider could not start (no visible"
+                            + " GPU, or missing CUDA 12 / cuDNN 9 libraries): " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -1,5 +1,11 @@
 package dev.podstage.embedding;
 
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
@@ -10,15 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-
 import org.jboss.logging.Logger;
-
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 
 /**
  * all-MiniLM-L6-v2 sentence embeddings on ONNX Runtime: 384-dimensional, L2-normalised vectors,
@@ -61,12 +59,14 @@ public final class SentenceEncoder implements AutoCloseable {
         try {
             OrtEnvironment environment = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions options = OrtSupport.sessionOptions(settings)) {
-                session = environment.createSession(ModelFiles.model(settings.workDir()).toString(), options);
+                session = environment.createSession(
+                        ModelFiles.model(settings.workDir()).toString(), options);
             }
             checkModel(session);
             SentenceEncoder encoder = new SentenceEncoder(environment, session, tokenizer);
-            LOG.infof("%s loaded on %s with %d intra-op thread(s) in %d ms", MODEL_NAME, settings.device(),
-                    settings.intraOpThreads(), (System.nanoTime() - start) / 1_000_000);
+            LOG.infof(
+                    "%s loaded on %s with %d intra-op thread(s) in %d ms",
+                    MODEL_NAME, settings.device(), settings.intraOpThreads(), (System.nanoTime() - start) / 1_000_000);
             return encoder;
         } catch (OrtException | RuntimeException e) {
             tokenizer.close();
@@ -96,9 +96,11 @@ public final class SentenceEncoder implements AutoCloseable {
             throw new EncoderException("unexpected model inputs " + session.getInputNames());
         }
         var info = session.getOutputInfo().values().iterator().next().getInfo();
-        if (!(info instanceof ai.onnxruntime.TensorInfo tensor) || tensor.getShape().length != 3
+        if (!(info instanceof ai.onnxruntime.TensorInfo tensor)
+                || tensor.getShape().length != 3
                 || tensor.getShape()[2] != DIMENSION) {
-            throw new EncoderException("unexpected model output " + info + "; expected [batch, tokens, " + DIMENSION + "]");
+            throw new EncoderException(
+                    "unexpected model output " + info + "; expected [batch, tokens, " + DIMENSION + "]");
         }
     }
 
@@ -119,9 +121,11 @@ public final class SentenceEncoder implements AutoCloseable {
         if (texts.size() <= MAX_BATCH) {
             return texts.isEmpty() ? vectors : run(texts);
         }
-        int[] order = IntStream.range(0, texts.size()).boxed()
+        int[] order = IntStream.range(0, texts.size())
+                .boxed()
                 .sorted(Comparator.comparingInt(i -> texts.get(i).length()))
-                .mapToInt(Integer::intValue).toArray();
+                .mapToInt(Integer::intValue)
+                .toArray();
         for (int from = 0; from < order.length; from += MAX_BATCH) {
             int to = Math.min(order.length, from + MAX_BATCH);
             List<String> slice = new ArrayList<>(to - from);
@@ -146,16 +150,21 @@ public final class SentenceEncoder implements AutoCloseable {
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
             inputs.put("input_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.ids()), batch.shape()));
-            inputs.put("attention_mask", OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.mask()), batch.shape()));
+            inputs.put(
+                    "attention_mask",
+                    OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.mask()), batch.shape()));
             if (takesTokenTypes) {
-                inputs.put("token_type_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.types()), batch.shape()));
+                inputs.put(
+                        "token_type_ids",
+                        OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.types()), batch.shape()));
             }
             try (OrtSession.Result result = session.run(inputs)) {
                 FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
                 return MeanPooling.pool(hidden, batch.mask(), batch.rows(), batch.columns(), DIMENSION);
             }
         } catch (OrtException e) {
-            throw new EncoderException("ONNX Runtime failed on a batch of " + texts.size() + " texts: " + e.getMessage(), e);
+            throw new EncoderException(
+                    "ONNX Runtime failed on a batch of " + texts.size() + " texts: " + e.getMessage(), e);
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }

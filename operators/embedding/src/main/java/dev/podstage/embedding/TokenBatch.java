@@ -10,8 +10,7 @@ import java.util.List;
 record TokenBatch(int rows, int columns, long[] ids, long[] mask, long[] types) {
 
     /** One tokenised text: ids, attention mask and token types of equal length. */
-    record Sequence(long[] ids, long[] mask, long[] types) {
-    }
+    record Sequence(long[] ids, long[] mask, long[] types) {}
 
     static TokenBatch of(List<Sequence> sequences) {
         int rows = sequences.size();
@@ -32,6 +31,6 @@ record TokenBatch(int rows, int columns, long[] ids, long[] mask, long[] types) 
     }
 
     long[] shape() {
-        return new long[] { rows, columns };
+        return new long[] {rows, columns};
     }
 }

@@ -64,8 +64,7 @@ class ModelFilesTest {
             protected URLConnection openConnection(URL u) {
                 return new URLConnection(u) {
                     @Override
-                    public void connect() {
-                    }
+                    public void connect() {}
 
                     @Override
                     public long getContentLengthLong() {

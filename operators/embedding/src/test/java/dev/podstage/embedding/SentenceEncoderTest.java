@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,8 @@ class SentenceEncoderTest {
 
     @Test
     void everyTextGetsA384DimensionalUnitVector() {
-        float[][] vectors = encoder.encode(List.of("The cat sits on the mat.", "Quarterly revenue grew by 12 percent.", "x"));
+        float[][] vectors =
+                encoder.encode(List.of("The cat sits on the mat.", "Quarterly revenue grew by 12 percent.", "x"));
 
         assertThat(encoder.dimension()).isEqualTo(384);
         assertThat(encoder.modelName()).isEqualTo("all-MiniLM-L6-v2");
@@ -77,7 +77,10 @@ class SentenceEncoderTest {
     void moreTextsThanOneModelRunKeepTheirOrder() {
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < SentenceEncoder.MAX_BATCH + 20; i++) {
-            texts.add(i % 3 == 0 ? "short " + i : "a somewhat longer sentence about topic number " + i + " and more words");
+            texts.add(
+                    i % 3 == 0
+                            ? "short " + i
+                            : "a somewhat longer sentence about topic number " + i + " and more words");
         }
 
         float[][] all = encoder.encode(texts);
@@ -96,7 +99,8 @@ class SentenceEncoderTest {
         float[][] v = encoder.encode(List.of(words, words + " and one more sentence at the very end"));
 
         assertThat(norm(v[0])).isCloseTo(1.0, within(1e-5));
-        assertThat(SentenceEncoder.cosine(v[0], v[1])).as("the tail beyond %d tokens is cut", SentenceEncoder.MAX_TOKENS)
+        assertThat(SentenceEncoder.cosine(v[0], v[1]))
+                .as("the tail beyond %d tokens is cut", SentenceEncoder.MAX_TOKENS)
                 .isGreaterThan(0.999999);
     }
 
@@ -131,25 +135,34 @@ class SentenceEncoderTest {
     @Test
     void cudaOnTheCpuBuildFailsWithAClearMessageInsteadOfFallingBack() {
         assertThat(Device.CPU.supportedByRuntime()).isTrue();
-        assertThat(Device.CUDA.supportedByRuntime()).as("this build carries the CPU onnxruntime").isFalse();
+        assertThat(Device.CUDA.supportedByRuntime())
+                .as("this build carries the CPU onnxruntime")
+                .isFalse();
 
         assertThatThrownBy(() -> SentenceEncoder.open(new EncoderSettings(Device.CUDA, 1, workDir)))
                 .isInstanceOf(EncoderException.class)
-                .hasMessageContaining("no CUDA provider").hasMessageContaining("-Pgpu");
+                .hasMessageContaining("no CUDA provider")
+                .hasMessageContaining("-Pgpu");
     }
 
     @Test
     void cosineOfVectors() {
-        assertThat(SentenceEncoder.cosine(new float[] { 1, 0 }, new float[] { 0, 2 })).isZero();
-        assertThat(SentenceEncoder.cosine(new float[] { 1, 1 }, new float[] { 2, 2 })).isCloseTo(1.0, within(1e-12));
-        assertThat(SentenceEncoder.cosine(new float[] { 1, 0 }, new float[] { -3, 0 })).isCloseTo(-1.0, within(1e-12));
-        assertThat(SentenceEncoder.cosine(new float[] { 0, 0 }, new float[] { 1, 0 })).isZero();
-        assertThatThrownBy(() -> SentenceEncoder.cosine(new float[2], new float[3])).isInstanceOf(IllegalArgumentException.class);
+        assertThat(SentenceEncoder.cosine(new float[] {1, 0}, new float[] {0, 2}))
+                .isZero();
+        assertThat(SentenceEncoder.cosine(new float[] {1, 1}, new float[] {2, 2}))
+                .isCloseTo(1.0, within(1e-12));
+        assertThat(SentenceEncoder.cosine(new float[] {1, 0}, new float[] {-3, 0}))
+                .isCloseTo(-1.0, within(1e-12));
+        assertThat(SentenceEncoder.cosine(new float[] {0, 0}, new float[] {1, 0}))
+                .isZero();
+        assertThatThrownBy(() -> SentenceEncoder.cosine(new float[2], new float[3]))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void settingsRefuseNonsense() {
-        assertThatThrownBy(() -> new EncoderSettings(Device.CPU, 0, workDir)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new EncoderSettings(Device.CPU, 0, workDir))
+                .isInstanceOf(IllegalArgumentException.class);
         EncoderSettings defaults = EncoderSettings.defaults();
         assertThat(defaults.device()).isEqualTo(Device.CPU);
         assertThat(defaults.intraOpThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());

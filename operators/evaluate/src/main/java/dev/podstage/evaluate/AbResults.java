@@ -1,14 +1,11 @@
 package dev.podstage.evaluate;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podstage.runtime.db.Db;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-
 import org.hibernate.reactive.mutiny.Mutiny;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.podstage.runtime.db.Db;
 
 /**
  * {@code podstage_ab_results}: one row per comparison, keyed by what was compared — the results'
@@ -37,7 +34,11 @@ public class AbResults {
 
     void upsert(ObjectNode row) {
         String json = row.toString();
-        Db.await("writing podstage_ab_results", () -> sessions.get().withTransaction(session ->
-                session.createNativeQuery(UPSERT).setParameter(1, json).executeUpdate()));
+        Db.await(
+                "writing podstage_ab_results",
+                () -> sessions.get()
+                        .withTransaction(session -> session.createNativeQuery(UPSERT)
+                                .setParameter(1, json)
+                                .executeUpdate()));
     }
 }

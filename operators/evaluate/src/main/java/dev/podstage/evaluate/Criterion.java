@@ -30,7 +30,8 @@ public enum Criterion {
             case QUALITY -> stats.quality();
             case ERRORS -> stats.records() == 0 ? null : stats.errorRate();
             case COST -> stats.unpriced() ? null : stats.costPerRecord();
-            case LATENCY -> stats.latencyP95Ms() == null ? null : stats.latencyP95Ms().doubleValue();
+            case LATENCY ->
+                stats.latencyP95Ms() == null ? null : stats.latencyP95Ms().doubleValue();
         };
     }
 

@@ -1,10 +1,9 @@
 package dev.podstage.evaluate;
 
-import java.util.List;
-import java.util.Optional;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.List;
+import java.util.Optional;
 
 /** {@code podstage.evaluate.*}: every key settable as {@code PODSTAGE_EVALUATE_…} or as the option of the same name. */
 @ConfigMapping(prefix = "podstage.evaluate")

@@ -1,13 +1,12 @@
 package dev.podstage.evaluate;
 
+import dev.podstage.runtime.stage.StageContext;
+import dev.podstage.runtime.stage.StageJob;
+import dev.podstage.runtime.stage.StageOutcome;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import dev.podstage.runtime.stage.StageContext;
-import dev.podstage.runtime.stage.StageJob;
-import dev.podstage.runtime.stage.StageOutcome;
 
 /**
  * One prepared {@code evaluate} run. Its inputs are the references file and the stored rows: the
@@ -23,7 +22,11 @@ final class EvaluateJob implements StageJob {
     private final AbResults abResults;
     private Map<String, Object> answerConfig;
 
-    EvaluateJob(EvaluateSettings settings, Map<String, Object> config, EvaluateSchema schema, ResultsReader results,
+    EvaluateJob(
+            EvaluateSettings settings,
+            Map<String, Object> config,
+            EvaluateSchema schema,
+            ResultsReader results,
             AbResults abResults) {
         this.settings = settings;
         this.config = config;

@@ -1,20 +1,17 @@
 package dev.podstage.evaluate;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.List;
-
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.podstage.runtime.io.AtomicFile;
 import dev.podstage.runtime.io.DataUri;
 import dev.podstage.runtime.io.Json;
 import dev.podstage.runtime.io.Rejects;
 import dev.podstage.runtime.stage.StageContext;
 import dev.podstage.runtime.stage.StageOutcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * The work of one {@code evaluate} run: read both variants' numbers from the stored results, score
@@ -31,7 +28,11 @@ final class EvaluateRun {
     private final ResultsReader results;
     private final AbResults abResults;
 
-    EvaluateRun(EvaluateSettings settings, StageContext context, EvaluateSchema schema, ResultsReader results,
+    EvaluateRun(
+            EvaluateSettings settings,
+            StageContext context,
+            EvaluateSchema schema,
+            ResultsReader results,
             AbResults abResults) {
         this.s = settings;
         this.ctx = context;
@@ -43,14 +44,16 @@ final class EvaluateRun {
     StageOutcome execute() {
         int version = schema.ensure();
         try (Rejects rejects = new Rejects(s.output())) {
-            References.Loaded references = s.references() == null ? References.Loaded.NONE
-                    : References.read(s.references(), rejects);
+            References.Loaded references =
+                    s.references() == null ? References.Loaded.NONE : References.read(s.references(), rejects);
             ctx.progress().done(references.accepted() + rejects.count());
             VariantStats a = results.stats(s.variantA(), s.scope());
             VariantStats b = results.stats(s.variantB(), s.scope());
             for (VariantStats v : List.of(a, b)) {
                 if (v.records() == 0) {
-                    LOG.warnf("no stored results for variant '%s' (%s)", v.name(), s.scope().describe());
+                    LOG.warnf(
+                            "no stored results for variant '%s' (%s)",
+                            v.name(), s.scope().describe());
                 }
             }
             long encodeMs = 0;
@@ -68,15 +71,28 @@ final class EvaluateRun {
             rejects.commit();
             String reportUri = DataUri.toUri(s.output());
             abResults.upsert(abRow(a, b, verdict, reportUri));
-            LOG.infof("%s vs %s: %s%s", a.name(), b.name(), verdict.kind().value(), verdict.winner() == null ? ""
-                    : " " + verdict.winner() + " (by " + verdict.decidedBy().configName() + ")");
+            LOG.infof(
+                    "%s vs %s: %s%s",
+                    a.name(),
+                    b.name(),
+                    verdict.kind().value(),
+                    verdict.winner() == null
+                            ? ""
+                            : " " + verdict.winner() + " (by "
+                                    + verdict.decidedBy().configName() + ")");
             verdict.reasons().forEach(r -> LOG.info("  " + r));
             long rows = a.records() + b.records();
             long referenceLines = references.accepted() + rejects.count();
             ObjectNode metrics = StageOutcome.object();
             metrics.put("quality_ms", encodeMs);
-            return new StageOutcome(rows + referenceLines, rows + references.byId().size(), rejects.count(),
-                    references.duplicates(), List.of(reportUri), metrics, extra(a, b, verdict, reportUri, version, rejects));
+            return new StageOutcome(
+                    rows + referenceLines,
+                    rows + references.byId().size(),
+                    rejects.count(),
+                    references.duplicates(),
+                    List.of(reportUri),
+                    metrics,
+                    extra(a, b, verdict, reportUri, version, rejects));
         }
     }
 
@@ -85,7 +101,11 @@ final class EvaluateRun {
     }
 
     private void writeReport(VariantStats a, VariantStats b, Verdict verdict) {
-        HtmlReport.Context context = new HtmlReport.Context(s.scope(), s.rule(), s.tolerances(), s.minSamples(),
+        HtmlReport.Context context = new HtmlReport.Context(
+                s.scope(),
+                s.rule(),
+                s.tolerances(),
+                s.minSamples(),
                 s.similarity() == SimilarityMethod.MINILM ? "all-MiniLM-L6-v2 mean cosine" : "none",
                 ctx.airflow().describe());
         AtomicFile report = AtomicFile.create(s.output());
@@ -106,8 +126,12 @@ final class EvaluateRun {
         row.put("variant_b", b.name());
         row.put("verdict", verdict.kind().value());
         row.put("winner", verdict.winner());
-        row.put("decided_by", verdict.decidedBy() == null ? null : verdict.decidedBy().configName());
-        row.put("rule", String.join(",", s.rule().stream().map(Criterion::configName).toList()));
+        row.put(
+                "decided_by",
+                verdict.decidedBy() == null ? null : verdict.decidedBy().configName());
+        row.put(
+                "rule",
+                String.join(",", s.rule().stream().map(Criterion::configName).toList()));
         row.put("min_samples", s.minSamples());
         ObjectNode variants = row.putObject("variants");
         variants.set("a", a.toJson());
@@ -121,12 +145,14 @@ final class EvaluateRun {
         return row;
     }
 
-    private ObjectNode extra(VariantStats a, VariantStats b, Verdict verdict, String reportUri, int version,
-            Rejects rejects) {
+    private ObjectNode extra(
+            VariantStats a, VariantStats b, Verdict verdict, String reportUri, int version, Rejects rejects) {
         ObjectNode extra = StageOutcome.object();
         extra.put("verdict", verdict.kind().value());
         extra.put("winner", verdict.winner());
-        extra.put("decided_by", verdict.decidedBy() == null ? null : verdict.decidedBy().configName());
+        extra.put(
+                "decided_by",
+                verdict.decidedBy() == null ? null : verdict.decidedBy().configName());
         extra.put("report_uri", reportUri);
         extra.set("variant_a", a.toJson());
         extra.set("variant_b", b.toJson());

@@ -1,15 +1,12 @@
 package dev.podstage.evaluate;
 
-import java.util.List;
-
+import dev.podstage.runtime.db.Db;
+import dev.podstage.runtime.ledger.SchemaMigrator;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-
+import java.util.List;
 import org.hibernate.reactive.mutiny.Mutiny;
-
-import dev.podstage.runtime.db.Db;
-import dev.podstage.runtime.ledger.SchemaMigrator;
 
 /** Evaluate's own table, created and versioned by the stage on first use ({@link SchemaMigrator}). */
 @ApplicationScoped
@@ -44,7 +41,8 @@ public class EvaluateSchema {
     Instance<Mutiny.SessionFactory> sessions;
 
     int ensure() {
-        return Db.await("creating podstage_ab_results",
+        return Db.await(
+                "creating podstage_ab_results",
                 () -> new SchemaMigrator(COMPONENT, MIGRATIONS).migrate(sessions.get()));
     }
 }

@@ -13,5 +13,4 @@ record EvaluateSettings(
         List<Criterion> rule,
         int minSamples,
         Tolerances tolerances,
-        Path output) {
-}
+        Path output) {}

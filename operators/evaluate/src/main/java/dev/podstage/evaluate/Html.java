@@ -3,8 +3,7 @@ package dev.podstage.evaluate;
 /** Escaping for text and attribute values: variant names and reasons come from users. */
 final class Html {
 
-    private Html() {
-    }
+    private Html() {}
 
     static String escape(String text) {
         if (text == null) {

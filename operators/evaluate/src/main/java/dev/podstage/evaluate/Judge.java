@@ -25,8 +25,14 @@ public final class Judge {
     public Verdict judge(VariantStats a, VariantStats b) {
         List<String> reasons = new ArrayList<>();
         if (a.records() < minSamples || b.records() < minSamples) {
-            reasons.add(String.format(Locale.ROOT, "%s has %d records and %s %d: each needs at least %d", a.name(),
-                    a.records(), b.name(), b.records(), minSamples));
+            reasons.add(String.format(
+                    Locale.ROOT,
+                    "%s has %d records and %s %d: each needs at least %d",
+                    a.name(),
+                    a.records(),
+                    b.name(),
+                    b.records(),
+                    minSamples));
             return new Verdict(Verdict.Kind.INSUFFICIENT_DATA, null, null, reasons);
         }
         for (Criterion criterion : rule) {
@@ -35,15 +41,21 @@ public final class Judge {
             String name = criterion.configName();
             if (va == null || vb == null) {
                 VariantStats missing = va == null ? a : b;
-                String why = criterion == Criterion.COST && missing.unpriced() ? " (its " + missing.latencySamples()
-                        + " requests sent cost $0: infer ran without prices, its XCom says \"pricing\": \"missing\")"
+                String why = criterion == Criterion.COST && missing.unpriced()
+                        ? " (its " + missing.latencySamples()
+                                + " requests sent cost $0: infer ran without prices, its XCom says \"pricing\": \"missing\")"
                         : "";
                 reasons.add(name + ": not measured for " + missing.name() + why + ", skipped");
                 continue;
             }
             if (criterion == Criterion.QUALITY && Math.min(a.compared(), b.compared()) < minSamples) {
-                reasons.add(String.format(Locale.ROOT, "%s: only %d and %d outputs have a reference (min %d), skipped",
-                        name, a.compared(), b.compared(), minSamples));
+                reasons.add(String.format(
+                        Locale.ROOT,
+                        "%s: only %d and %d outputs have a reference (min %d), skipped",
+                        name,
+                        a.compared(),
+                        b.compared(),
+                        minSamples));
                 continue;
             }
             String values = name + ": " + a.name() + " " + format(criterion, va) + " vs " + b.name() + " "

@@ -1,12 +1,11 @@
 package dev.podstage.evaluate;
 
-import java.util.List;
-
 import dev.podstage.embedding.EncoderException;
 import dev.podstage.embedding.EncoderSettings;
 import dev.podstage.embedding.SentenceEncoder;
 import dev.podstage.runtime.stage.ExitCode;
 import dev.podstage.runtime.stage.StageException;
+import java.util.List;
 
 /** all-MiniLM-L6-v2 from the shared embedding library, loaded only when similarity is asked for. */
 final class MiniLmEncoder implements TextEncoder {
@@ -21,8 +20,10 @@ final class MiniLmEncoder implements TextEncoder {
         try {
             return new MiniLmEncoder(SentenceEncoder.open(EncoderSettings.defaults()));
         } catch (EncoderException e) {
-            throw new StageException(ExitCode.FAILURE, "cannot load the similarity model: " + e.getMessage()
-                    + " (or run with --similarity none)", e);
+            throw new StageException(
+                    ExitCode.FAILURE,
+                    "cannot load the similarity model: " + e.getMessage() + " (or run with --similarity none)",
+                    e);
         }
     }
 

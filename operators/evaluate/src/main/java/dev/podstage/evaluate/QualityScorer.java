@@ -1,11 +1,10 @@
 package dev.podstage.evaluate;
 
+import dev.podstage.embedding.SentenceEncoder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import dev.podstage.embedding.SentenceEncoder;
 
 /**
  * Scores one variant's outputs against the references, over the ids both have: the exact-match
@@ -15,8 +14,7 @@ import dev.podstage.embedding.SentenceEncoder;
 final class QualityScorer {
 
     /** What scoring a variant gave: how many outputs had a reference, and the two scores (null when none). */
-    record Score(long compared, Double exactMatch, Double similarity) {
-    }
+    record Score(long compared, Double exactMatch, Double similarity) {}
 
     private final Map<String, String> references;
     private final TextEncoder encoder;
@@ -47,7 +45,8 @@ final class QualityScorer {
     }
 
     private double meanCosine(List<String> ids, Map<String, String> outputs) {
-        List<String> missing = ids.stream().filter(id -> !referenceVectors.containsKey(id)).toList();
+        List<String> missing =
+                ids.stream().filter(id -> !referenceVectors.containsKey(id)).toList();
         float[][] encoded = encoder.encode(missing.stream().map(references::get).toList());
         for (int i = 0; i < missing.size(); i++) {
             referenceVectors.put(missing.get(i), encoded[i]);

@@ -1,12 +1,11 @@
 package dev.podstage.evaluate;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import dev.podstage.runtime.io.JsonLinesReader;
 import dev.podstage.runtime.io.JsonRecord;
 import dev.podstage.runtime.io.Rejects;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The expected answers, JSON Lines {@code {id, reference}}. A line without a string
@@ -20,8 +19,7 @@ final class References {
         static final Loaded NONE = new Loaded(Map.of(), 0, 0);
     }
 
-    private References() {
-    }
+    private References() {}
 
     static Loaded read(Path file, Rejects rejects) {
         Map<String, String> byId = new LinkedHashMap<>();
@@ -32,7 +30,10 @@ final class References {
             while ((record = reader.next()) != null) {
                 String reference = record.text("reference");
                 if (reference == null) {
-                    rejects.reject(record.line(), "missing string field 'reference'", record.fields().toString());
+                    rejects.reject(
+                            record.line(),
+                            "missing string field 'reference'",
+                            record.fields().toString());
                     continue;
                 }
                 accepted++;

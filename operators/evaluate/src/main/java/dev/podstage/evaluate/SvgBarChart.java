@@ -12,7 +12,7 @@ import java.util.function.DoubleFunction;
  */
 final class SvgBarChart {
 
-    static final String[] COLOURS = { "#3b6fb6", "#e08a2c" };
+    static final String[] COLOURS = {"#3b6fb6", "#e08a2c"};
 
     private static final int WIDTH = 640;
     private static final int LABEL = 150;
@@ -40,13 +40,23 @@ final class SvgBarChart {
     }
 
     String render() {
-        double max = values.stream().flatMap(v -> java.util.Arrays.stream(v)).filter(v -> v != null)
-                .mapToDouble(Double::doubleValue).max().orElse(0);
+        double max = values.stream()
+                .flatMap(v -> java.util.Arrays.stream(v))
+                .filter(v -> v != null)
+                .mapToDouble(Double::doubleValue)
+                .max()
+                .orElse(0);
         int groupHeight = series.size() * BAR + GAP;
         int height = 40 + groups.size() * groupHeight + 24;
         StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
-                + " viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">\n", WIDTH, height, WIDTH, height,
+        svg.append(String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
+                        + " viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">\n",
+                WIDTH,
+                height,
+                WIDTH,
+                height,
                 Html.escape(title)));
         svg.append("<title>").append(Html.escape(title)).append("</title>\n");
         svg.append(text(0, 18, "title", title));
@@ -59,11 +69,22 @@ final class SvgBarChart {
                 int barY = y + s * BAR;
                 int w = v == null || max <= 0 ? 0 : (int) Math.max(1, Math.round(plot * v / max));
                 if (v != null) {
-                    svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\">"
-                            + "<title>%s: %s</title></rect>\n", LABEL, barY + 2, w, BAR - 4, COLOURS[s % COLOURS.length],
-                            Html.escape(series.get(s)), Html.escape(format.apply(v))));
+                    svg.append(String.format(
+                            Locale.ROOT,
+                            "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\">"
+                                    + "<title>%s: %s</title></rect>\n",
+                            LABEL,
+                            barY + 2,
+                            w,
+                            BAR - 4,
+                            COLOURS[s % COLOURS.length],
+                            Html.escape(series.get(s)),
+                            Html.escape(format.apply(v))));
                 }
-                svg.append(text(LABEL + w + 6, barY + BAR - 5, "value",
+                svg.append(text(
+                        LABEL + w + 6,
+                        barY + BAR - 5,
+                        "value",
                         series.get(s) + ": " + (v == null ? "n/a" : format.apply(v))));
             }
             y += groupHeight;
@@ -73,7 +94,7 @@ final class SvgBarChart {
     }
 
     private static String text(int x, int y, String cssClass, String content) {
-        return String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"%s\">%s</text>\n", x, y, cssClass,
-                Html.escape(content));
+        return String.format(
+                Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"%s\">%s</text>\n", x, y, cssClass, Html.escape(content));
     }
 }

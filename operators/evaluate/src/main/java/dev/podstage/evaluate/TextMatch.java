@@ -14,8 +14,7 @@ final class TextMatch {
     private static final Pattern ARTICLES = Pattern.compile("\\b(a|an|the)\\b");
     private static final Pattern SPACES = Pattern.compile("\\s+");
 
-    private TextMatch() {
-    }
+    private TextMatch() {}
 
     static String normalise(String text) {
         String s = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);

@@ -1,7 +1,6 @@
 package dev.podstage.evaluate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.podstage.runtime.io.Json;
 
 /**
@@ -53,8 +52,18 @@ public record VariantStats(
     }
 
     VariantStats withQuality(long compared, Double exactMatch, Double similarity) {
-        return new VariantStats(name, records, errors, costUsd, cacheHits, latencySamples, latencyP50Ms, latencyP95Ms,
-                compared, exactMatch, similarity);
+        return new VariantStats(
+                name,
+                records,
+                errors,
+                costUsd,
+                cacheHits,
+                latencySamples,
+                latencyP50Ms,
+                latencyP95Ms,
+                compared,
+                exactMatch,
+                similarity);
     }
 
     ObjectNode toJson() {

@@ -1,17 +1,15 @@
 package dev.podstage.evaluate;
 
+import dev.podstage.testkit.StageProcess;
+import dev.podstage.testkit.TestSchema;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
-
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.podstage.testkit.StageProcess;
-import dev.podstage.testkit.TestSchema;
 
 /**
  * Each test class reads and writes a PostgreSQL schema of its own (reached through
@@ -45,23 +43,34 @@ abstract class EvaluateTestBase {
     }
 
     StageProcess evaluate(String... args) {
-        return StageProcess.of(dir).withLedger().env("PODSTAGE_DB_URL", db.dbUrl())
-                .args("--variant-a", a, "--variant-b", b, "--output", report().toString()).args(args);
+        return StageProcess.of(dir)
+                .withLedger()
+                .env("PODSTAGE_DB_URL", db.dbUrl())
+                .args("--variant-a", a, "--variant-b", b, "--output", report().toString())
+                .args(args);
     }
 
     /** One stored result; {@code error} non-null makes it an error row without output. */
-    record Result(String id, String variant, String output, String error, double cost, long latency, boolean cached,
-            String runId) {
-    }
+    record Result(
+            String id,
+            String variant,
+            String output,
+            String error,
+            double cost,
+            long latency,
+            boolean cached,
+            String runId) {}
 
     static Result answer(String id, String variant, String output, double cost, long latency) {
         return new Result(id, variant, output, null, cost, latency, false, "run-1");
     }
 
     static void insert(List<Result> results) throws SQLException {
-        try (Connection c = db.jdbc(); PreparedStatement s = c.prepareStatement("INSERT INTO podstage_results (id,"
-                + " variant, model, output, error, input_tokens, output_tokens, cost_usd, latency_ms, endpoint, cached,"
-                + " run_id) VALUES (?, ?, 'gpt-test', to_jsonb(CAST(? AS text)), ?, 10, 5, ?, ?, 'http://e', ?, ?)")) {
+        try (Connection c = db.jdbc();
+                PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO podstage_results (id,"
+                                + " variant, model, output, error, input_tokens, output_tokens, cost_usd, latency_ms, endpoint, cached,"
+                                + " run_id) VALUES (?, ?, 'gpt-test', to_jsonb(CAST(? AS text)), ?, 10, 5, ?, ?, 'http://e', ?, ?)")) {
             for (Result r : results) {
                 s.setString(1, r.id());
                 s.setString(2, r.variant());

@@ -3,7 +3,6 @@ package dev.podstage.evaluate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class JudgeTest {
@@ -13,12 +12,24 @@ class JudgeTest {
     /** 100 records, of which {@code errors} failed; cost per answered record, p95 and quality as given. */
     private static VariantStats variant(String name, long errors, double costPerRecord, Long p95, Double quality) {
         long answered = 100 - errors;
-        return new VariantStats(name, 100, errors, costPerRecord * answered, 10, p95 == null ? 0 : answered,
-                p95 == null ? null : p95 / 2, p95, quality == null ? 0 : answered, quality, null);
+        return new VariantStats(
+                name,
+                100,
+                errors,
+                costPerRecord * answered,
+                10,
+                p95 == null ? 0 : answered,
+                p95 == null ? null : p95 / 2,
+                p95,
+                quality == null ? 0 : answered,
+                quality,
+                null);
     }
 
     private static Verdict judge(String rule, VariantStats a, VariantStats b) {
-        List<Criterion> criteria = java.util.Arrays.stream(rule.split(",")).map(c -> Criterion.valueOf(c.toUpperCase())).toList();
+        List<Criterion> criteria = java.util.Arrays.stream(rule.split(","))
+                .map(c -> Criterion.valueOf(c.toUpperCase()))
+                .toList();
         return new Judge(criteria, TOLERANCES, 30).judge(a, b);
     }
 
@@ -34,8 +45,8 @@ class JudgeTest {
 
     @Test
     void aTieWithinToleranceHandsTheDecisionToTheNextCriterion() {
-        Verdict verdict = judge("quality,cost,latency", variant("A", 0, 0.0020, 300L, 0.800),
-                variant("B", 0, 0.0012, 900L, 0.815));
+        Verdict verdict = judge(
+                "quality,cost,latency", variant("A", 0, 0.0020, 300L, 0.800), variant("B", 0, 0.0012, 900L, 0.815));
 
         assertThat(verdict.winner()).isEqualTo("B");
         assertThat(verdict.decidedBy()).isEqualTo(Criterion.COST);
@@ -45,7 +56,8 @@ class JudgeTest {
 
     @Test
     void costAndLatencyTieWithinTheRelativeTolerance() {
-        Verdict verdict = judge("cost,latency", variant("A", 0, 0.00100, 500L, null), variant("B", 0, 0.00104, 480L, null));
+        Verdict verdict =
+                judge("cost,latency", variant("A", 0, 0.00100, 500L, null), variant("B", 0, 0.00104, 480L, null));
 
         assertThat(verdict.kind()).as("cost within 5%%, latency within 5%%").isEqualTo(Verdict.Kind.TIE);
         assertThat(verdict.winner()).isNull();
@@ -65,8 +77,9 @@ class JudgeTest {
 
         assertThat(verdict.winner()).as("not B for its $0: A by latency").isEqualTo("A");
         assertThat(verdict.decidedBy()).isEqualTo(Criterion.LATENCY);
-        assertThat(verdict.reasons().get(0)).isEqualTo("cost: not measured for B (its 100 requests sent cost $0: infer"
-                + " ran without prices, its XCom says \"pricing\": \"missing\"), skipped");
+        assertThat(verdict.reasons().get(0))
+                .isEqualTo("cost: not measured for B (its 100 requests sent cost $0: infer"
+                        + " ran without prices, its XCom says \"pricing\": \"missing\"), skipped");
     }
 
     @Test
@@ -81,7 +94,8 @@ class JudgeTest {
 
     @Test
     void aCriterionWithoutValuesIsSkippedNotGuessed() {
-        Verdict verdict = judge("quality,latency", variant("A", 0, 0.001, 200L, null), variant("B", 0, 0.001, 700L, null));
+        Verdict verdict =
+                judge("quality,latency", variant("A", 0, 0.001, 200L, null), variant("B", 0, 0.001, 700L, null));
 
         assertThat(verdict.winner()).isEqualTo("A");
         assertThat(verdict.decidedBy()).isEqualTo(Criterion.LATENCY);

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class QualityScorerTest {
@@ -32,8 +31,7 @@ class QualityScorerTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private static Map<String, String> map(String... pairs) {

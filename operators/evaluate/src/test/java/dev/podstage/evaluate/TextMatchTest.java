@@ -10,12 +10,16 @@ class TextMatchTest {
     void casePunctuationArticlesAndSpacesDoNotMatter() {
         assertThat(TextMatch.matches("The Eiffel Tower.", "eiffel   tower")).isTrue();
         assertThat(TextMatch.matches("Paris!", "paris")).isTrue();
-        assertThat(TextMatch.matches("ｐａｒｉｓ", "Paris")).as("NFKC folds full-width letters").isTrue();
+        assertThat(TextMatch.matches("ｐａｒｉｓ", "Paris"))
+                .as("NFKC folds full-width letters")
+                .isTrue();
     }
 
     @Test
     void differentWordsDoNotMatch() {
         assertThat(TextMatch.matches("Paris, France", "Paris")).isFalse();
-        assertThat(TextMatch.matches("theatre", "atre")).as("only whole articles are removed").isFalse();
+        assertThat(TextMatch.matches("theatre", "atre"))
+                .as("only whole articles are removed")
+                .isFalse();
     }
 }

@@ -1,13 +1,12 @@
 package dev.podstage.infer;
 
+import dev.podstage.runtime.metrics.StageMetrics;
+import dev.podstage.runtime.resilience.RemoteCallException;
+import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-
-import dev.podstage.runtime.metrics.StageMetrics;
-import dev.podstage.runtime.resilience.RemoteCallException;
-import io.micrometer.core.instrument.Timer;
 
 /**
  * {@code infer.request.duration}: one sample per request attempt, retries included, by endpoint (host:port)
@@ -27,8 +26,9 @@ final class AttemptMeter {
     }
 
     void record(String url, String outcome, long startNanos) {
-        timers.computeIfAbsent(endpointTag(url) + ' ' + outcome, k -> metrics.timer("infer.request.duration",
-                "endpoint", endpointTag(url), "outcome", outcome))
+        timers.computeIfAbsent(
+                        endpointTag(url) + ' ' + outcome,
+                        k -> metrics.timer("infer.request.duration", "endpoint", endpointTag(url), "outcome", outcome))
                 .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 

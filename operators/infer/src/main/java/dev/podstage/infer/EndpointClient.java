@@ -1,16 +1,6 @@
 package dev.podstage.infer;
 
-import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
-
-import jakarta.enterprise.util.TypeLiteral;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
-
 import dev.podstage.runtime.io.Json;
 import dev.podstage.runtime.resilience.EndpointGuard;
 import dev.podstage.runtime.resilience.Failover;
@@ -18,6 +8,13 @@ import dev.podstage.runtime.resilience.JsonHttp;
 import io.micrometer.core.instrument.Counter;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.util.TypeLiteral;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The HTTP client and the guarded, failing-over path to the endpoints, with counts of retries and
@@ -28,8 +25,7 @@ import io.vertx.mutiny.core.Vertx;
  */
 final class EndpointClient implements AutoCloseable {
 
-    private static final TypeLiteral<Uni<List<ItemAnswer>>> ANSWERS = new TypeLiteral<>() {
-    };
+    private static final TypeLiteral<Uni<List<ItemAnswer>>> ANSWERS = new TypeLiteral<>() {};
 
     private final JsonHttp http;
     private final Failover<List<ItemAnswer>> failover;
@@ -37,14 +33,19 @@ final class EndpointClient implements AutoCloseable {
     private final AtomicLong failovers = new AtomicLong();
     /** Bound by the run once its metrics exist; no request, hence no retry, comes before that. */
     private volatile Counter retryMeter;
+
     private volatile Counter failoverMeter;
     private volatile AttemptMeter attempts;
 
     EndpointClient(Vertx vertx, InferSettings s) {
         this.http = new JsonHttp(vertx, s.maxInFlight(), s.apiKey());
-        this.failover = new Failover<>(s.endpoints().stream()
-                .map(endpoint -> new EndpointGuard<>(ANSWERS, endpoint, s.guard(), this::retried))
-                .toList(), this::failedOver, s.maxOutage(), probeInterval(s.guard().circuitDelay()));
+        this.failover = new Failover<>(
+                s.endpoints().stream()
+                        .map(endpoint -> new EndpointGuard<>(ANSWERS, endpoint, s.guard(), this::retried))
+                        .toList(),
+                this::failedOver,
+                s.maxOutage(),
+                probeInterval(s.guard().circuitDelay()));
     }
 
     /**
@@ -65,16 +66,19 @@ final class EndpointClient implements AutoCloseable {
      */
     static CompletableFuture<EndpointClient> buildAhead(Vertx vertx, InferSettings settings) {
         CompletableFuture<EndpointClient> client = new CompletableFuture<>();
-        Thread builder = new Thread(() -> {
-            try {
-                EndpointClient built = new EndpointClient(vertx, settings);
-                built.http.connectAhead(settings.wire().url(settings.endpoints().get(0)));
-                body(settings, List.of(""));
-                client.complete(built);
-            } catch (Throwable t) {
-                client.completeExceptionally(t);
-            }
-        }, "infer-client-builder");
+        Thread builder = new Thread(
+                () -> {
+                    try {
+                        EndpointClient built = new EndpointClient(vertx, settings);
+                        built.http.connectAhead(
+                                settings.wire().url(settings.endpoints().get(0)));
+                        body(settings, List.of(""));
+                        client.complete(built);
+                    } catch (Throwable t) {
+                        client.completeExceptionally(t);
+                    }
+                },
+                "infer-client-builder");
         builder.setDaemon(true);
         builder.start();
         return client;
@@ -93,12 +97,17 @@ final class EndpointClient implements AutoCloseable {
      * Sends {@code body} (made by {@link #body} of {@code prompts}) to the first endpoint that answers,
      * waiting out an outage of all of them unless {@code stopWaiting} says the run is ending.
      */
-    Uni<Failover.Answer<List<ItemAnswer>>> send(InferSettings s, List<String> prompts, byte[] body,
-            BooleanSupplier stopWaiting) {
-        return failover.call(endpoint -> {
-            String url = s.wire().url(endpoint);
-            return timed(url, http.post(url, body, s.timeout()).map(json -> s.wire().answers(url, json, prompts)));
-        }, stopWaiting);
+    Uni<Failover.Answer<List<ItemAnswer>>> send(
+            InferSettings s, List<String> prompts, byte[] body, BooleanSupplier stopWaiting) {
+        return failover.call(
+                endpoint -> {
+                    String url = s.wire().url(endpoint);
+                    return timed(
+                            url,
+                            http.post(url, body, s.timeout())
+                                    .map(json -> s.wire().answers(url, json, prompts)));
+                },
+                stopWaiting);
     }
 
     /** One attempt, timed by its outcome; the guard's timeout shows as a cancellation of the attempt. */
@@ -109,9 +118,12 @@ final class EndpointClient implements AutoCloseable {
         }
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
-            return attempt.onItem().invoke(answer -> meter.record(url, "ok", start))
-                    .onFailure().invoke(failure -> meter.record(url, AttemptMeter.outcome(failure), start))
-                    .onCancellation().invoke(() -> meter.record(url, "timeout", start));
+            return attempt.onItem()
+                    .invoke(answer -> meter.record(url, "ok", start))
+                    .onFailure()
+                    .invoke(failure -> meter.record(url, AttemptMeter.outcome(failure), start))
+                    .onCancellation()
+                    .invoke(() -> meter.record(url, "timeout", start));
         });
     }
 

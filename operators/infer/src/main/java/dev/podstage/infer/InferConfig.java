@@ -1,13 +1,12 @@
 package dev.podstage.infer;
 
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
-
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 
 /** {@code podstage.infer.*}: every key settable as {@code PODSTAGE_INFER_…} or as the option of the same name. */
 @ConfigMapping(prefix = "podstage.infer")

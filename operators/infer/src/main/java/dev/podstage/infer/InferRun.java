@@ -1,18 +1,6 @@
 package dev.podstage.infer;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.podstage.runtime.cache.KeyTemplate;
 import dev.podstage.runtime.cache.ResultCache;
 import dev.podstage.runtime.io.AtomicFile;
@@ -29,6 +17,15 @@ import dev.podstage.runtime.stage.StageException;
 import dev.podstage.runtime.stage.StageOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * The work of one {@code infer} run. The main thread streams the input, drops what an earlier
@@ -45,12 +42,10 @@ final class InferRun {
     private static final int MAX_LOOKUPS_IN_FLIGHT = 2;
 
     /** What the event loop hands the main thread: a finished request or a finished cache lookup. */
-    private sealed interface Event permits Completion, LookedUp {
-    }
+    private sealed interface Event permits Completion, LookedUp {}
 
     /** The cache's answer for a chunk of inputs: the readable entries found (the rest are misses). */
-    private record LookedUp(List<Pending> chunk, Map<String, StoredAnswer> hits) implements Event {
-    }
+    private record LookedUp(List<Pending> chunk, Map<String, StoredAnswer> hits) implements Event {}
 
     /** How a request ended. */
     private sealed interface Completion extends Event permits Answered, Failed {
@@ -62,12 +57,12 @@ final class InferRun {
         long latencyMs();
     }
 
-    private record Answered(List<Pending> batch, double estimate, long latencyMs, List<ItemAnswer> answers,
-            String endpoint) implements Completion {
-    }
+    private record Answered(
+            List<Pending> batch, double estimate, long latencyMs, List<ItemAnswer> answers, String endpoint)
+            implements Completion {}
 
-    private record Failed(List<Pending> batch, double estimate, long latencyMs, Throwable error) implements Completion {
-    }
+    private record Failed(List<Pending> batch, double estimate, long latencyMs, Throwable error)
+            implements Completion {}
 
     private final InferSettings s;
     private final StageContext ctx;
@@ -88,14 +83,17 @@ final class InferRun {
     private AtomicFile out;
     /** The partial output's marker holds the job key: a rerun of this job resumes from it. */
     private boolean marked;
+
     private OutputRecords records;
     private Rejects rejects;
     private ResultCache cache;
     /** {@link #client()}: joined when the first request launches, so reading and keying need not wait for it. */
     private volatile EndpointClient client;
+
     private RequestSlots slots;
     /** Requests whose completion the main thread has handled. */
     private long settledRequests;
+
     private volatile Throwable fatal;
     private volatile boolean budgetStop;
     private long recordsIn;
@@ -204,7 +202,9 @@ final class InferRun {
         EndpointClient built = client;
         if (built == null) {
             built = clientAhead.join();
-            built.meterInto(ctx.metrics().counter("infer.retries"), ctx.metrics().counter("infer.failovers"),
+            built.meterInto(
+                    ctx.metrics().counter("infer.retries"),
+                    ctx.metrics().counter("infer.failovers"),
                     new AttemptMeter(ctx.metrics()));
             client = built;
         }
@@ -244,8 +244,12 @@ final class InferRun {
     private void accept(JsonRecord record) {
         String text = record.text(s.inputField());
         if (text == null || text.isBlank()) {
-            rejects.reject(record.line(), text == null ? "missing string field '" + s.inputField() + "'"
-                    : "field '" + s.inputField() + "' is empty", record.fields().toString());
+            rejects.reject(
+                    record.line(),
+                    text == null
+                            ? "missing string field '" + s.inputField() + "'"
+                            : "field '" + s.inputField() + "' is empty",
+                    record.fields().toString());
             rejectedAfterReading++;
             return;
         }
@@ -313,9 +317,13 @@ final class InferRun {
         // Entries are decoded where Redis answers (the event loop), not on the main thread that
         // reads, keys and writes: a fully cached run spent a fifth of its main thread decoding.
         // Without dedupe a key may repeat: MGET answers each occurrence, the map of hits keeps one.
-        cache.lookup(chunk.stream().map(p -> p.key).toList()).map(InferRun::readable).subscribe().with(
-                hits -> events.add(new LookedUp(chunk, hits)),
-                failure -> events.add(new LookedUp(chunk, Map.of()))); // lookup never fails; if it did, all miss
+        cache.lookup(chunk.stream().map(p -> p.key).toList())
+                .map(InferRun::readable)
+                .subscribe()
+                .with(
+                        hits -> events.add(new LookedUp(chunk, hits)),
+                        failure ->
+                                events.add(new LookedUp(chunk, Map.of()))); // lookup never fails; if it did, all miss
     }
 
     /** The entries that are stored answers; an unreadable one is a miss, and the fresh answer overwrites it. */
@@ -439,19 +447,22 @@ final class InferRun {
         List<Pending> batch = request.batch();
         batchSize.record(batch.size());
         long start = System.nanoTime();
-        client().send(s, request.prompts(), request.body(), this::stopping).subscribe().with(
-                answer -> {
-                    long latencyMs = millisSince(start);
-                    try {
-                        slots.ended(!ctx.shutdown().requested());
-                    } finally {
-                        events.add(new Answered(batch, request.estimate(), latencyMs, answer.value(), answer.endpoint()));
-                    }
-                },
-                error -> {
-                    events.add(new Failed(batch, request.estimate(), millisSince(start), error));
-                    slots.ended(false); // the main thread decides whether the run goes on
-                });
+        client().send(s, request.prompts(), request.body(), this::stopping)
+                .subscribe()
+                .with(
+                        answer -> {
+                            long latencyMs = millisSince(start);
+                            try {
+                                slots.ended(!ctx.shutdown().requested());
+                            } finally {
+                                events.add(new Answered(
+                                        batch, request.estimate(), latencyMs, answer.value(), answer.endpoint()));
+                            }
+                        },
+                        error -> {
+                            events.add(new Failed(batch, request.estimate(), millisSince(start), error));
+                            slots.ended(false); // the main thread decides whether the run goes on
+                        });
     }
 
     private static long millisSince(long startNanos) {
@@ -489,8 +500,10 @@ final class InferRun {
             if (event != null) {
                 handle(event);
             } else if (System.nanoTime() >= graceDeadline) {
-                LOG.warnf("abandoning %d in-flight requests and %d cache lookups after the %s shutdown grace;"
-                        + " their records are asked again on rerun", unsettled(), lookupsInFlight, s.shutdownGrace());
+                LOG.warnf(
+                        "abandoning %d in-flight requests and %d cache lookups after the %s shutdown grace;"
+                                + " their records are asked again on rerun",
+                        unsettled(), lookupsInFlight, s.shutdownGrace());
                 return;
             }
         }
@@ -532,15 +545,20 @@ final class InferRun {
             StoredAnswer answer = StoredAnswer.of(a, endpoint, latencyMs);
             boolean first = true;
             for (Pending.Target target : pending.targets) {
-                writeRecord(target, answer, first ? itemCost : 0,
+                writeRecord(
+                        target,
+                        answer,
+                        first ? itemCost : 0,
                         first ? OutputRecords.Reuse.NONE : OutputRecords.Reuse.DEDUPLICATED);
                 first = false;
             }
             cacheWrites.put(pending.key, answer.toJson());
             settle(pending, answer);
         }
-        tokensInCounter.increment(answered.answers().stream().mapToLong(ItemAnswer::inputTokens).sum());
-        tokensOutCounter.increment(answered.answers().stream().mapToLong(ItemAnswer::outputTokens).sum());
+        tokensInCounter.increment(
+                answered.answers().stream().mapToLong(ItemAnswer::inputTokens).sum());
+        tokensOutCounter.increment(
+                answered.answers().stream().mapToLong(ItemAnswer::outputTokens).sum());
         slots.settle(answered.estimate(), cost);
         costThisRun += cost;
         costCounter.add(cost);
@@ -566,8 +584,11 @@ final class InferRun {
         }
         fatal = error;
         failedRequests.increment();
-        LOG.errorf("every endpoint failed for a request of %d inputs: %s", failed.batch().size(),
-                error instanceof RemoteCallException remote && remote.credentialsRefused() ? credentialsRefused(remote)
+        LOG.errorf(
+                "every endpoint failed for a request of %d inputs: %s",
+                failed.batch().size(),
+                error instanceof RemoteCallException remote && remote.credentialsRefused()
+                        ? credentialsRefused(remote)
                         : describe(error));
     }
 
@@ -596,28 +617,42 @@ final class InferRun {
         records.flush();
         if (ctx.shutdown().requested()) {
             suspend();
-            throw new StageException(ExitCode.TRANSIENT, "stopped by SIGTERM: " + done + " records answered and saved;"
-                    + " a rerun resumes from there");
+            throw new StageException(
+                    ExitCode.TRANSIENT,
+                    "stopped by SIGTERM: " + done + " records answered and saved;" + " a rerun resumes from there");
         }
         if (fatal instanceof RemoteCallException remote && remote.credentialsRefused()) {
             suspend();
-            throw new StageException(ExitCode.USAGE, credentialsRefused(remote) + "; " + done
-                    + " records answered and saved, a rerun with a key it accepts resumes from there");
+            throw new StageException(
+                    ExitCode.USAGE,
+                    credentialsRefused(remote) + "; " + done
+                            + " records answered and saved, a rerun with a key it accepts resumes from there");
         }
         if (fatal != null) {
             suspend();
-            String outage = fatal instanceof EndpointsDownException ? ", longer than podstage.infer.max-outage ("
-                    + s.maxOutage() + ") allows" : "";
-            throw StageException.transientFailure("every endpoint failed (" + describe(fatal) + ")" + outage + "; " + done
-                    + " records answered and saved, a rerun resumes from there", fatal);
+            String outage = fatal instanceof EndpointsDownException
+                    ? ", longer than podstage.infer.max-outage (" + s.maxOutage() + ") allows"
+                    : "";
+            throw StageException.transientFailure(
+                    "every endpoint failed (" + describe(fatal) + ")" + outage + "; " + done
+                            + " records answered and saved, a rerun resumes from there",
+                    fatal);
         }
         if (budgetStop) {
             suspend();
-            throw new StageException(ExitCode.BUDGET_EXCEEDED, "budget reached before crossing it: " + slots.describeBudget()
-                    + "; " + done + " records answered and saved; rerun with a larger podstage.infer.max-cost-usd to resume");
+            throw new StageException(
+                    ExitCode.BUDGET_EXCEEDED,
+                    "budget reached before crossing it: " + slots.describeBudget() + "; " + done
+                            + " records answered and saved; rerun with a larger podstage.infer.max-cost-usd to resume");
         }
-        StageOutcome outcome = new StageOutcome(recordsIn, recordsOut, rejects.count(), 0,
-                List.of(DataUri.toUri(s.output())), metrics(resumedRecords), extra());
+        StageOutcome outcome = new StageOutcome(
+                recordsIn,
+                recordsOut,
+                rejects.count(),
+                0,
+                List.of(DataUri.toUri(s.output())),
+                metrics(resumedRecords),
+                extra());
         try {
             outcome.requireNothingLost();
         } catch (StageException lost) {

@@ -1,11 +1,10 @@
 package dev.podstage.infer;
 
+import dev.podstage.runtime.resilience.GuardSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalDouble;
-
-import dev.podstage.runtime.resilience.GuardSettings;
 
 /** The validated configuration of one {@code infer} run. */
 record InferSettings(

@@ -1,14 +1,5 @@
 package dev.podstage.infer;
 
-import java.net.URI;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import dev.podstage.runtime.config.Checks;
 import dev.podstage.runtime.config.ConfigProblem;
 import dev.podstage.runtime.config.SharedConfig;
@@ -19,6 +10,13 @@ import dev.podstage.runtime.stage.SingleFileIo;
 import dev.podstage.runtime.stage.SingleFileJob;
 import dev.podstage.runtime.stage.StageJob;
 import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /** The {@code infer} stage: validates its configuration into a job that is an {@link InferRun}. */
 @ApplicationScoped
@@ -39,7 +37,8 @@ public class InferStage extends ConfiguredStage<InferConfig> {
         String p = InferConfig.PREFIX + ".";
         List<String> endpoints = Checks.requiredList(p + "endpoint", c.endpoint(), "one or more http(s) base URLs");
         endpoints.forEach(e -> checkUrl(p + "endpoint", e));
-        String model = c.protocol() == Protocol.INPUTS ? c.model().orElse("default")
+        String model = c.protocol() == Protocol.INPUTS
+                ? c.model().orElse("default")
                 : Checks.required(p + "model", c.model(), "a model name, e.g. gpt-4o-mini");
         Checks.positive(p + "batch-size", c.batchSize());
         Checks.positive(p + "max-in-flight", c.maxInFlight());
@@ -53,9 +52,12 @@ public class InferStage extends ConfiguredStage<InferConfig> {
         Pricing pricing = Pricing.of(c.priceInputPer1k(), c.priceOutputPer1k());
         c.maxCostUsd().ifPresent(v -> Checks.nonNegative(p + "max-cost-usd", v));
         if (c.maxCostUsd().isPresent() && !pricing.given()) {
-            throw new ConfigProblem(p + "max-cost-usd", c.maxCostUsd().getAsDouble(), "a budget with the prices to count"
-                    + " against it: set podstage.infer.price-input-per-1k and price-output-per-1k (USD per 1k tokens;"
-                    + " on Airflow the connection's price fields), or no budget");
+            throw new ConfigProblem(
+                    p + "max-cost-usd",
+                    c.maxCostUsd().getAsDouble(),
+                    "a budget with the prices to count"
+                            + " against it: set podstage.infer.price-input-per-1k and price-output-per-1k (USD per 1k tokens;"
+                            + " on Airflow the connection's price fields), or no budget");
         }
         c.temperature().ifPresent(v -> Checks.between(p + "temperature", v, 0, 2));
         if (c.maxOutage().isNegative()) {
@@ -64,30 +66,55 @@ public class InferStage extends ConfiguredStage<InferConfig> {
         if (c.timeout().isZero() || c.timeout().isNegative()) {
             throw new ConfigProblem(p + "timeout", c.timeout(), "a positive duration such as 30s");
         }
-        c.promptTemplate().filter(t -> !t.contains("{text}"))
-                .ifPresent(t -> {
-                    throw new ConfigProblem(p + "prompt-template", t, "a template containing {text}");
-                });
+        c.promptTemplate().filter(t -> !t.contains("{text}")).ifPresent(t -> {
+            throw new ConfigProblem(p + "prompt-template", t, "a template containing {text}");
+        });
         SingleFileIo io = SingleFileIo.of(shared, name());
         WireFormat wire = switch (c.protocol()) {
-            case OPENAI_CHAT -> new OpenAiChat(model, c.maxTokens(), c.temperature().isPresent()
-                    ? c.temperature().getAsDouble() : null, c.systemPrompt().orElse(null));
+            case OPENAI_CHAT ->
+                new OpenAiChat(
+                        model,
+                        c.maxTokens(),
+                        c.temperature().isPresent() ? c.temperature().getAsDouble() : null,
+                        c.systemPrompt().orElse(null));
             case OPENAI_EMBEDDINGS -> new OpenAiEmbeddings(model);
             case INPUTS -> new InputsBatch(model, c.maxTokens());
         };
-        GuardSettings guard = new GuardSettings(c.timeout(), c.maxRetries(), c.backoffInitial(), c.backoffMax(),
-                c.backoffJitter(), c.circuitVolume(), c.circuitFailureRatio(), c.circuitDelay(), c.maxInFlight());
-        InferSettings settings = new InferSettings(io.input(), io.output(), List.copyOf(endpoints), c.protocol(), wire,
-                model, c.batchSize(), c.maxInFlight(), c.timeout(), c.maxCostUsd(),
-                pricing, c.inputField(),
-                c.promptTemplate().orElse(null), c.dedupe(), c.apiKey().orElse(null), guard, c.shutdownGrace(),
+        GuardSettings guard = new GuardSettings(
+                c.timeout(),
+                c.maxRetries(),
+                c.backoffInitial(),
+                c.backoffMax(),
+                c.backoffJitter(),
+                c.circuitVolume(),
+                c.circuitFailureRatio(),
+                c.circuitDelay(),
+                c.maxInFlight());
+        InferSettings settings = new InferSettings(
+                io.input(),
+                io.output(),
+                List.copyOf(endpoints),
+                c.protocol(),
+                wire,
+                model,
+                c.batchSize(),
+                c.maxInFlight(),
+                c.timeout(),
+                c.maxCostUsd(),
+                pricing,
+                c.inputField(),
+                c.promptTemplate().orElse(null),
+                c.dedupe(),
+                c.apiKey().orElse(null),
+                guard,
+                c.shutdownGrace(),
                 c.maxOutage(),
                 shared.variant().orElse(null));
         // Built on a side thread while the run starts (EndpointClient).
         CompletableFuture<EndpointClient> client = EndpointClient.buildAhead(vertx, settings);
         // The job key is asked for once every request slot is busy (InferRun.markPartial), not before.
-        return new SingleFileJob(io, answerConfig(settings, c),
-                context -> new InferRun(settings, context, client).execute(), true);
+        return new SingleFileJob(
+                io, answerConfig(settings, c), context -> new InferRun(settings, context, client).execute(), true);
     }
 
     /** What determines the answers: not endpoints (where), not budget or concurrency (how), never the key. */

@@ -1,15 +1,13 @@
 package dev.podstage.infer;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podstage.runtime.io.Json;
+import dev.podstage.runtime.resilience.RemoteCallException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.podstage.runtime.io.Json;
-import dev.podstage.runtime.resilience.RemoteCallException;
 
 /**
  * The batched {@code {"inputs": [...], "parameters": {...}}} style of Hugging Face TGI / KServe:
@@ -29,7 +27,9 @@ final class InputsBatch implements WireFormat {
     @Override
     public String url(String endpoint) {
         String path = java.net.URI.create(endpoint).getPath();
-        return path == null || path.isEmpty() || path.equals("/") ? WireFormat.joinPath(endpoint, "/generate") : endpoint;
+        return path == null || path.isEmpty() || path.equals("/")
+                ? WireFormat.joinPath(endpoint, "/generate")
+                : endpoint;
     }
 
     @Override
@@ -63,9 +63,11 @@ final class InputsBatch implements WireFormat {
             }
             JsonNode details = item.path("details");
             boolean reported = details.path("generated_tokens").isNumber();
-            long in = details.path("prompt_tokens").isNumber() ? details.path("prompt_tokens").asLong()
+            long in = details.path("prompt_tokens").isNumber()
+                    ? details.path("prompt_tokens").asLong()
                     : WireFormat.estimateTokens(inputs.get(i));
-            long out = reported ? details.path("generated_tokens").asLong() : WireFormat.estimateTokens(text.textValue());
+            long out =
+                    reported ? details.path("generated_tokens").asLong() : WireFormat.estimateTokens(text.textValue());
             answers.add(new ItemAnswer(text, in, out, !reported));
         }
         return answers;

@@ -1,14 +1,12 @@
 package dev.podstage.infer;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podstage.runtime.io.Json;
+import dev.podstage.runtime.resilience.RemoteCallException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.podstage.runtime.io.Json;
-import dev.podstage.runtime.resilience.RemoteCallException;
 
 /** OpenAI-compatible {@code /v1/chat/completions}: one prompt per request, many requests in flight. */
 final class OpenAiChat implements WireFormat {
@@ -60,7 +58,8 @@ final class OpenAiChat implements WireFormat {
         JsonNode usage = body.path("usage");
         boolean reported = usage.path("prompt_tokens").isNumber();
         long in = reported ? usage.path("prompt_tokens").asLong() : WireFormat.estimateTokens(inputs.get(0));
-        long out = usage.path("completion_tokens").isNumber() ? usage.path("completion_tokens").asLong()
+        long out = usage.path("completion_tokens").isNumber()
+                ? usage.path("completion_tokens").asLong()
                 : WireFormat.estimateTokens(content.textValue());
         return List.of(new ItemAnswer(content, in, out, !reported));
     }

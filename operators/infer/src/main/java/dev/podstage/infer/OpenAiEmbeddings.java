@@ -1,15 +1,13 @@
 package dev.podstage.infer;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podstage.runtime.io.Json;
+import dev.podstage.runtime.resilience.RemoteCallException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.podstage.runtime.io.Json;
-import dev.podstage.runtime.resilience.RemoteCallException;
 
 /** OpenAI-compatible {@code /v1/embeddings}: a batch of inputs per request. */
 final class OpenAiEmbeddings implements WireFormat {
@@ -67,7 +65,8 @@ final class OpenAiEmbeddings implements WireFormat {
 
     /** The endpoint reports tokens per request; records get shares proportional to their length. */
     static long[] splitUsage(JsonNode reported, List<String> inputs) {
-        long[] estimates = inputs.stream().mapToLong(s -> Math.max(1, s.length())).toArray();
+        long[] estimates =
+                inputs.stream().mapToLong(s -> Math.max(1, s.length())).toArray();
         long sum = java.util.Arrays.stream(estimates).sum();
         if (!reported.isNumber()) {
             return inputs.stream().mapToLong(WireFormat::estimateTokens).toArray();

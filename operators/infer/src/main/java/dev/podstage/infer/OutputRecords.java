@@ -1,13 +1,11 @@
 package dev.podstage.infer;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
-
 import dev.podstage.runtime.io.AtomicFile;
 import dev.podstage.runtime.io.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * Writes the output records, one JSON object per line, through one streaming UTF-8 generator on the
@@ -18,7 +16,9 @@ final class OutputRecords {
 
     /** How a record's answer was obtained when it was not asked for: from the cache, or from an identical input. */
     enum Reuse {
-        NONE, CACHED, DEDUPLICATED
+        NONE,
+        CACHED,
+        DEDUPLICATED
     }
 
     private final AtomicFile file;

@@ -1,5 +1,8 @@
 package dev.podstage.infer;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.runtime.io.AtomicFile;
+import dev.podstage.runtime.io.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -10,13 +13,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-
 import org.jboss.logging.Logger;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.podstage.runtime.io.AtomicFile;
-import dev.podstage.runtime.io.Json;
 
 /**
  * Resumes the work an interrupted run of the same job (same job key) saved in the output's partial
@@ -34,11 +31,9 @@ final class PartialOutput {
      * The open output, plus what it already holds: ids (with multiplicity), record count and their
      * cost; {@code marked} when the marker already holds this job's key.
      */
-    record Resumed(AtomicFile file, Map<String, Integer> ids, long records, double costUsd, boolean marked) {
-    }
+    record Resumed(AtomicFile file, Map<String, Integer> ids, long records, double costUsd, boolean marked) {}
 
-    private PartialOutput() {
-    }
+    private PartialOutput() {}
 
     /**
      * Opens the output, resuming an earlier attempt's partial file when its marker holds this job's
@@ -49,10 +44,13 @@ final class PartialOutput {
         Path partial = AtomicFile.partialOf(output);
         Path marker = markerOf(output);
         try {
-            if (Files.exists(partial) && Files.exists(marker) && Files.readString(marker).trim().equals(jobKey.get())) {
+            if (Files.exists(partial)
+                    && Files.exists(marker)
+                    && Files.readString(marker).trim().equals(jobKey.get())) {
                 Resumed resumed = read(output, partial);
                 if (resumed != null) {
-                    LOG.infof("resuming: %d records already answered by an earlier attempt are kept", resumed.records());
+                    LOG.infof(
+                            "resuming: %d records already answered by an earlier attempt are kept", resumed.records());
                     return resumed;
                 }
             }

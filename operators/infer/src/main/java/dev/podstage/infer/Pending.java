@@ -6,8 +6,7 @@ import java.util.List;
 /** One distinct input awaiting its answer, and every record (id, line) that asked for it. */
 final class Pending {
 
-    record Target(String id, long line) {
-    }
+    record Target(String id, long line) {}
 
     final String key;
     final String prompt;

@@ -10,7 +10,8 @@ import java.util.OptionalDouble;
 record Pricing(double inputPer1k, double outputPer1k, boolean inputGiven, boolean outputGiven) {
 
     static Pricing of(OptionalDouble inputPer1k, OptionalDouble outputPer1k) {
-        return new Pricing(inputPer1k.orElse(0), outputPer1k.orElse(0), inputPer1k.isPresent(), outputPer1k.isPresent());
+        return new Pricing(
+                inputPer1k.orElse(0), outputPer1k.orElse(0), inputPer1k.isPresent(), outputPer1k.isPresent());
     }
 
     /** At least one price was set: the run is priced (an embeddings endpoint bills input tokens only). */

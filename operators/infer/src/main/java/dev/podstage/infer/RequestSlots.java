@@ -19,8 +19,7 @@ final class RequestSlots {
      * A request ready to send: its inputs, their prompts, the body already encoded (by the main
      * thread, which queues it, so the event loop that launches it only sends), and its worst-case cost.
      */
-    record Ready(List<Pending> batch, List<String> prompts, byte[] body, double estimate) {
-    }
+    record Ready(List<Pending> batch, List<String> prompts, byte[] body, double estimate) {}
 
     private final int maxInFlight;
     private final Budget budget;

@@ -1,15 +1,13 @@
 package dev.podstage.infer;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.podstage.runtime.io.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * An input's answer as the cache keeps it and identical inputs reuse it:
@@ -18,7 +16,12 @@ import dev.podstage.runtime.io.Json;
  * its output into the record as it is (tokenised, so a broken entry is still a miss, but never
  * built into a tree and serialised again: that was a fifth of such a run's main thread).
  */
-record StoredAnswer(String outputJson, long inputTokens, long outputTokens, boolean estimatedUsage, String endpoint,
+record StoredAnswer(
+        String outputJson,
+        long inputTokens,
+        long outputTokens,
+        boolean estimatedUsage,
+        String endpoint,
         long latencyMs) {
 
     private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
@@ -35,8 +38,8 @@ record StoredAnswer(String outputJson, long inputTokens, long outputTokens, bool
                 throw new UncheckedIOException(e); // a tree read from JSON writes back
             }
         }
-        return new StoredAnswer(json, answer.inputTokens(), answer.outputTokens(), answer.estimatedUsage(), endpoint,
-                latencyMs);
+        return new StoredAnswer(
+                json, answer.inputTokens(), answer.outputTokens(), answer.estimatedUsage(), endpoint, latencyMs);
     }
 
     /**
@@ -45,14 +48,21 @@ record StoredAnswer(String outputJson, long inputTokens, long outputTokens, bool
      */
     String toJson() {
         StringBuilder json = new StringBuilder(112 + outputJson.length() + endpoint.length())
-                .append("{\"output\":").append(outputJson)
-                .append(",\"input_tokens\":").append(inputTokens)
-                .append(",\"output_tokens\":").append(outputTokens);
+                .append("{\"output\":")
+                .append(outputJson)
+                .append(",\"input_tokens\":")
+                .append(inputTokens)
+                .append(",\"output_tokens\":")
+                .append(outputTokens);
         if (estimatedUsage) {
             json.append(",\"estimated_usage\":true");
         }
-        return json.append(",\"endpoint\":").append(quoted(endpoint))
-                .append(",\"latency_ms\":").append(latencyMs).append('}').toString();
+        return json.append(",\"endpoint\":")
+                .append(quoted(endpoint))
+                .append(",\"latency_ms\":")
+                .append(latencyMs)
+                .append('}')
+                .toString();
     }
 
     /** A JSON string literal, escaped as Jackson's generator escapes it. */

@@ -1,9 +1,8 @@
 package dev.podstage.infer;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /** How one protocol builds requests and reads answers. */
 interface WireFormat {

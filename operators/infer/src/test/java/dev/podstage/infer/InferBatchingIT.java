@@ -2,14 +2,11 @@ package dev.podstage.infer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.podstage.testkit.JsonLines;
 import dev.podstage.testkit.StageProcess;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class InferBatchingIT extends InferTestBase {
 
@@ -17,8 +14,16 @@ class InferBatchingIT extends InferTestBase {
     void inputsProtocolSendsCeilOfRecordsOverBatchSizeRequests() {
         JsonLines.texts(input(), 100, "batched");
 
-        StageProcess.Result run = infer("--protocol", "inputs", "--batch-size", "16", "--price-input-per-1k", "0.001",
-                "--price-output-per-1k", "0.002").run();
+        StageProcess.Result run = infer(
+                        "--protocol",
+                        "inputs",
+                        "--batch-size",
+                        "16",
+                        "--price-input-per-1k",
+                        "0.001",
+                        "--price-output-per-1k",
+                        "0.002")
+                .run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(sim.stats().byPath().get("/generate")).isEqualTo(7); // ceil(100 / 16)
@@ -38,28 +43,44 @@ class InferBatchingIT extends InferTestBase {
         // A clean run (priced: an unpriced one warns) logs no error or warning, the connection opened ahead of the
         // first request included.
         assertThat(run.logs().lines().filter(line -> line.contains(" ERROR ") || line.contains(" WARN ")))
-                .as(run.logs()).isEmpty();
+                .as(run.logs())
+                .isEmpty();
     }
 
     @Test
     void embeddingsAreBatchedAndComeBackAsVectorsInInputOrder() {
         JsonLines.texts(input(), 95, "embed me");
 
-        StageProcess.Result run = infer("--protocol", "openai-embeddings", "--batch-size", "10").run();
+        StageProcess.Result run =
+                infer("--protocol", "openai-embeddings", "--batch-size", "10").run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(sim.stats().byPath().get("/v1/embeddings")).isEqualTo(10);
         var records = JsonLines.read(output());
         assertThat(records).hasSize(95);
-        assertThat(records).allSatisfy(r -> assertThat(r.path("output").isArray()).isTrue());
+        assertThat(records)
+                .allSatisfy(r -> assertThat(r.path("output").isArray()).isTrue());
         // Same text, same vector: the record for "embed me 3" got the vector for "embed me 3".
-        JsonNode r3 = records.stream().filter(r -> r.path("id").asText().equals("r3")).findFirst().orElseThrow();
+        JsonNode r3 = records.stream()
+                .filter(r -> r.path("id").asText().equals("r3"))
+                .findFirst()
+                .orElseThrow();
         JsonLines.texts(dir.resolve("single.jsonl"), 4, "embed me");
-        StageProcess.Result again = infer("--protocol", "openai-embeddings", "--batch-size", "1", "--input",
-                dir.resolve("single.jsonl").toString(), "--output", dir.resolve("single-out.jsonl").toString()).run();
+        StageProcess.Result again = infer(
+                        "--protocol",
+                        "openai-embeddings",
+                        "--batch-size",
+                        "1",
+                        "--input",
+                        dir.resolve("single.jsonl").toString(),
+                        "--output",
+                        dir.resolve("single-out.jsonl").toString())
+                .run();
         assertThat(again.exitCode()).as(again.toString()).isZero();
         JsonNode single3 = JsonLines.read(dir.resolve("single-out.jsonl")).stream()
-                .filter(r -> r.path("id").asText().equals("r3")).findFirst().orElseThrow();
+                .filter(r -> r.path("id").asText().equals("r3"))
+                .findFirst()
+                .orElseThrow();
         assertThat(single3.path("output")).isEqualTo(r3.path("output"));
     }
 
@@ -74,11 +95,20 @@ class InferBatchingIT extends InferTestBase {
         var records = JsonLines.read(output());
         assertThat(records).hasSize(50);
         assertThat(JsonLines.ids(output())).doesNotHaveDuplicates();
-        assertThat(records.stream().filter(r -> r.path("deduplicated").asBoolean()).count()).isEqualTo(40);
+        assertThat(records.stream()
+                        .filter(r -> r.path("deduplicated").asBoolean())
+                        .count())
+                .isEqualTo(40);
         assertThat(run.xcom().path("metrics").path("deduplicated").asLong()).isEqualTo(40);
         // Duplicates carry the same answer as their original and cost nothing.
-        JsonNode r0 = records.stream().filter(r -> r.path("id").asText().equals("r0")).findFirst().orElseThrow();
-        JsonNode r10 = records.stream().filter(r -> r.path("id").asText().equals("r10")).findFirst().orElseThrow();
+        JsonNode r0 = records.stream()
+                .filter(r -> r.path("id").asText().equals("r0"))
+                .findFirst()
+                .orElseThrow();
+        JsonNode r10 = records.stream()
+                .filter(r -> r.path("id").asText().equals("r10"))
+                .findFirst()
+                .orElseThrow();
         assertThat(r10.path("output")).isEqualTo(r0.path("output"));
     }
 
@@ -86,7 +116,8 @@ class InferBatchingIT extends InferTestBase {
     void withoutDedupeEveryRecordIsSent() {
         JsonLines.write(input(), 20, i -> Map.of("id", "r" + i, "text", "same question"));
 
-        StageProcess.Result run = infer("--protocol", "openai-chat", "--dedupe", "false").run();
+        StageProcess.Result run =
+                infer("--protocol", "openai-chat", "--dedupe", "false").run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(sim.stats().requests()).isEqualTo(20);

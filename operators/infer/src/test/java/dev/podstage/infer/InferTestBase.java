@@ -1,15 +1,13 @@
 package dev.podstage.infer;
 
-import java.nio.file.Path;
-import java.util.UUID;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
-
 import dev.podstage.sim.LlmSimulator;
 import dev.podstage.sim.SimConfig;
 import dev.podstage.testkit.StageProcess;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each test: a fresh simulator over real HTTP, a temp directory, and a model name of its own so
@@ -44,8 +42,17 @@ abstract class InferTestBase {
     /** The stage with input, output, this test's simulator and model. */
     StageProcess infer(String... args) {
         return StageProcess.of(dir)
-                .args("--input", input().toString(), "--output", output().toString(),
-                        "--endpoint", sim.baseUrl(), "--model", model, "--backoff-initial", "10ms")
+                .args(
+                        "--input",
+                        input().toString(),
+                        "--output",
+                        output().toString(),
+                        "--endpoint",
+                        sim.baseUrl(),
+                        "--model",
+                        model,
+                        "--backoff-initial",
+                        "10ms")
                 .args(args);
     }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.junit.jupiter.api.Test;
 
 class RequestSlotsTest {
@@ -38,7 +37,9 @@ class RequestSlotsTest {
     @Test
     void anEndedRequestHandsItsSlotOnFromTheThreadThatSawItEnd() throws InterruptedException {
         List<String> launchers = new ArrayList<>();
-        RequestSlots watched = new RequestSlots(1, new Budget(OptionalDouble.empty(), 0),
+        RequestSlots watched = new RequestSlots(
+                1,
+                new Budget(OptionalDouble.empty(), 0),
                 ready -> launchers.add(Thread.currentThread().getName()));
         watched.add(request(0));
         watched.add(request(0));

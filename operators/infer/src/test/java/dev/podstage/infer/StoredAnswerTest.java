@@ -6,18 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.runtime.io.AtomicFile;
+import dev.podstage.runtime.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.podstage.runtime.io.AtomicFile;
-import dev.podstage.runtime.io.Json;
 
 /** The cache entry of an answer: written, read back with the output's JSON text intact, refused when broken. */
 class StoredAnswerTest {
@@ -41,13 +38,17 @@ class StoredAnswerTest {
     void anEntryReadsBackAsItWasWrittenForEveryOutputShape() throws Exception {
         for (String output : OUTPUTS) {
             JsonNode tree = Json.MAPPER.readTree(output);
-            for (boolean estimated : new boolean[] { false, true }) {
-                StoredAnswer written = StoredAnswer.of(new ItemAnswer(tree, 12, 34, estimated), "http://sim:8080/v1", 51);
+            for (boolean estimated : new boolean[] {false, true}) {
+                StoredAnswer written =
+                        StoredAnswer.of(new ItemAnswer(tree, 12, 34, estimated), "http://sim:8080/v1", 51);
                 StoredAnswer read = StoredAnswer.parse(written.toJson());
                 assertNotNull(read, output);
                 assertEquals(written, read, output);
                 assertEquals(tree, Json.MAPPER.readTree(read.outputJson()), output);
-                assertEquals(Json.MAPPER.writeValueAsString(tree), read.outputJson(), "the output as Jackson writes it: " + output);
+                assertEquals(
+                        Json.MAPPER.writeValueAsString(tree),
+                        read.outputJson(),
+                        "the output as Jackson writes it: " + output);
             }
         }
     }
@@ -58,8 +59,9 @@ class StoredAnswerTest {
         List<String> entries = new java.util.ArrayList<>();
         for (String output : OUTPUTS) {
             JsonNode tree = Json.MAPPER.readTree(output);
-            for (boolean estimated : new boolean[] { false, true }) {
-                entries.add(StoredAnswer.of(new ItemAnswer(tree, 12, 0, estimated), "http://sim:8080/v1", 51).toJson());
+            for (boolean estimated : new boolean[] {false, true}) {
+                entries.add(StoredAnswer.of(new ItemAnswer(tree, 12, 0, estimated), "http://sim:8080/v1", 51)
+                        .toJson());
             }
         }
         int fast = 0;
@@ -70,7 +72,8 @@ class StoredAnswerTest {
                 assertEquals(StoredAnswer.parseAnyLayout(entry), read, entry);
             }
         }
-        assertEquals(6 * 2, fast, "strings and number arrays are read in one pass"); // objects and scalars go to Jackson
+        assertEquals(
+                6 * 2, fast, "strings and number arrays are read in one pass"); // objects and scalars go to Jackson
         java.util.Random random = new java.util.Random(7);
         String sample = entries.get(2); // the string output with escapes and non-ASCII characters
         for (int i = 0; i < 5_000; i++) {
@@ -92,8 +95,10 @@ class StoredAnswerTest {
                 assertNull(StoredAnswerReader.read(entry.substring(0, cut)), "cut off: " + entry.substring(0, cut));
             }
         }
-        assertNull(StoredAnswerReader.read("{\"output\":\"\\u\u0663\u0663\u0663\u0663\",\"input_tokens\":1,"
-                + "\"output_tokens\":1,\"endpoint\":\"e\",\"latency_ms\":1}"), "digits of other scripts are no hex digits");
+        assertNull(
+                StoredAnswerReader.read("{\"output\":\"\\u\u0663\u0663\u0663\u0663\",\"input_tokens\":1,"
+                        + "\"output_tokens\":1,\"endpoint\":\"e\",\"latency_ms\":1}"),
+                "digits of other scripts are no hex digits");
     }
 
     @Test
@@ -111,18 +116,20 @@ class StoredAnswerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "",
-            "not json",
-            "[\"output\"]",
-            "{\"input_tokens\":1}", // no output
-            "{\"output\":\"unterminated}",
-            "{\"output\":\"bad escape \\q\"}",
-            "{\"output\":{\"a\":1,}}",
-            "{\"output\":[1,2}",
-            "{\"output\":\"x\"} trailing",
-            "{\"output\":\"x\"}{\"output\":\"y\"}",
-            "{\"output\":\"x\"" })
+    @ValueSource(
+            strings = {
+                "",
+                "not json",
+                "[\"output\"]",
+                "{\"input_tokens\":1}", // no output
+                "{\"output\":\"unterminated}",
+                "{\"output\":\"bad escape \\q\"}",
+                "{\"output\":{\"a\":1,}}",
+                "{\"output\":[1,2}",
+                "{\"output\":\"x\"} trailing",
+                "{\"output\":\"x\"}{\"output\":\"y\"}",
+                "{\"output\":\"x\""
+            })
     void anUnreadableEntryIsAMiss(String entry) {
         assertNull(StoredAnswer.parse(entry), entry);
     }

@@ -3,27 +3,27 @@ package dev.podstage.infer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.podstage.runtime.cache.CacheKeys;
 import dev.podstage.runtime.cache.KeyTemplate;
 import dev.podstage.runtime.io.Json;
 import dev.podstage.runtime.resilience.RemoteCallException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class WireFormatTest {
 
     @Test
     void openAiUrlsAcceptHostApiRootOrFullResource() {
-        assertThat(WireFormat.openAiUrl("https://api.x.com", "embeddings")).isEqualTo("https://api.x.com/v1/embeddings");
-        assertThat(WireFormat.openAiUrl("https://api.x.com/v1/", "embeddings")).isEqualTo("https://api.x.com/v1/embeddings");
+        assertThat(WireFormat.openAiUrl("https://api.x.com", "embeddings"))
+                .isEqualTo("https://api.x.com/v1/embeddings");
+        assertThat(WireFormat.openAiUrl("https://api.x.com/v1/", "embeddings"))
+                .isEqualTo("https://api.x.com/v1/embeddings");
         assertThat(WireFormat.openAiUrl("https://h/v1/chat/completions", "chat/completions"))
                 .isEqualTo("https://h/v1/chat/completions");
         assertThat(new InputsBatch("m", 8).url("http://tgi:8080")).isEqualTo("http://tgi:8080/generate");
-        assertThat(new InputsBatch("m", 8).url("http://ks/v1/models/m:predict")).isEqualTo("http://ks/v1/models/m:predict");
+        assertThat(new InputsBatch("m", 8).url("http://ks/v1/models/m:predict"))
+                .isEqualTo("http://ks/v1/models/m:predict");
     }
 
     @Test
@@ -47,8 +47,11 @@ class WireFormatTest {
     void aBodyOfTheWrongShapeIsARetryableMalformedAnswer() throws Exception {
         JsonNode wrong = Json.MAPPER.readTree("[{\"generated_text\":\"only one\"}]");
         assertThatThrownBy(() -> new InputsBatch("m", 8).answers("http://u", wrong, List.of("a", "b")))
-                .isInstanceOfSatisfying(RemoteCallException.class, e -> assertThat(e.retryable()).isTrue());
-        assertThatThrownBy(() -> new OpenAiChat("m", 8, null, null).answers("http://u", Json.MAPPER.readTree("{}"), List.of("a")))
+                .isInstanceOfSatisfying(
+                        RemoteCallException.class,
+                        e -> assertThat(e.retryable()).isTrue());
+        assertThatThrownBy(() -> new OpenAiChat("m", 8, null, null)
+                        .answers("http://u", Json.MAPPER.readTree("{}"), List.of("a")))
                 .isInstanceOf(RemoteCallException.class);
     }
 
@@ -62,12 +65,16 @@ class WireFormatTest {
 
     @Test
     void everyWireFormatsKeysComeFromATemplateThatGivesTheCanonicalKey() {
-        List<WireFormat> formats = List.of(new InputsBatch("m", 8), new OpenAiEmbeddings("e"),
-                new OpenAiChat("c", 16, 0.2, "be brief"), new OpenAiChat("c", 16, null, null));
+        List<WireFormat> formats = List.of(
+                new InputsBatch("m", 8),
+                new OpenAiEmbeddings("e"),
+                new OpenAiChat("c", 16, 0.2, "be brief"),
+                new OpenAiChat("c", 16, null, null));
         for (WireFormat format : formats) {
             KeyTemplate keys = KeyTemplate.of("infer", format::cacheIdentity);
             for (String prompt : List.of("plain", "caf\u00e9 \"quoted\"\n\ud83d\ude00", "")) {
-                assertThat(keys.key(prompt)).as("%s %s", format, prompt)
+                assertThat(keys.key(prompt))
+                        .as("%s %s", format, prompt)
                         .isEqualTo(CacheKeys.of("infer", format.cacheIdentity(prompt)));
             }
         }
@@ -87,7 +94,7 @@ class WireFormatTest {
 
     @Test
     void percentilesAreNearestRank() {
-        long[] sorted = { 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 };
+        long[] sorted = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
         assertThat(InferRun.percentile(sorted, 0.5)).isEqualTo(50);
         assertThat(InferRun.percentile(sorted, 0.95)).isEqualTo(100);
         assertThat(InferRun.percentile(new long[0], 0.95)).isZero();

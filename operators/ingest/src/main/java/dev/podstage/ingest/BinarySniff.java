@@ -30,8 +30,7 @@ final class BinarySniff {
         }
     }
 
-    private BinarySniff() {
-    }
+    private BinarySniff() {}
 
     /**
      * The first NUL when the bytes are binary. {@code complete}: the bytes are the whole file; otherwise
@@ -42,7 +41,8 @@ final class BinarySniff {
         if (nul.isEmpty()) {
             return nul;
         }
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder utf8 = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         int lines = 0;
@@ -62,7 +62,8 @@ final class BinarySniff {
             }
             start = end + 1;
         }
-        return 2 * textLines >= lines ? Optional.empty()
+        return 2 * textLines >= lines
+                ? Optional.empty()
                 : Optional.of(new Nul(nul.get().offset(), nul.get().line(), textLines, lines));
     }
 

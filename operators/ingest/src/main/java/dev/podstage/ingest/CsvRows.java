@@ -27,7 +27,10 @@ final class CsvRows implements Closeable {
     }
 
     private enum State {
-        FIELD_START, UNQUOTED, QUOTED, AFTER_QUOTE
+        FIELD_START,
+        UNQUOTED,
+        QUOTED,
+        AFTER_QUOTE
     }
 
     private final Utf8Lines lines;
@@ -103,9 +106,14 @@ final class CsvRows implements Closeable {
                             field.setLength(0);
                             state = State.FIELD_START;
                         } else if (c == '"') {
-                            return problem(first, consumed, openField, "stray quote inside unquoted field "
-                                    + (fields.size() + 1) + " (a field with quotes must be quoted as a whole, quotes"
-                                    + " doubled)");
+                            return problem(
+                                    first,
+                                    consumed,
+                                    openField,
+                                    "stray quote inside unquoted field "
+                                            + (fields.size() + 1)
+                                            + " (a field with quotes must be quoted as a whole, quotes"
+                                            + " doubled)");
                         } else {
                             field.append(c);
                         }
@@ -126,8 +134,11 @@ final class CsvRows implements Closeable {
                             field.setLength(0);
                             state = State.FIELD_START;
                         } else {
-                            return problem(first, consumed, openField, "text after the closing quote of field "
-                                    + (fields.size() + 1));
+                            return problem(
+                                    first,
+                                    consumed,
+                                    openField,
+                                    "text after the closing quote of field " + (fields.size() + 1));
                         }
                         break;
                     default:
@@ -159,7 +170,10 @@ final class CsvRows implements Closeable {
         for (int i = consumed.size() - 1; i >= 1; i--) {
             replay.addFirst(consumed.get(i));
         }
-        return new Row(first.number(), null, "unbalanced quote: field " + field + " opens a quote that never closes",
+        return new Row(
+                first.number(),
+                null,
+                "unbalanced quote: field " + field + " opens a quote that never closes",
                 first.text());
     }
 

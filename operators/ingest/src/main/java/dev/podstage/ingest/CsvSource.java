@@ -1,5 +1,9 @@
 package dev.podstage.ingest;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podstage.runtime.config.ConfigProblem;
+import dev.podstage.runtime.io.Json;
+import dev.podstage.runtime.stage.StageException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,12 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.podstage.runtime.config.ConfigProblem;
-import dev.podstage.runtime.io.Json;
-import dev.podstage.runtime.stage.StageException;
 
 /**
  * CSV (or TSV) with a header row. The text column must be in the header (else exit 2: the
@@ -59,8 +57,10 @@ final class CsvSource implements SourceReader {
                 if (!row.ok()) {
                     intake.reject(row.line(), where + row.problem(), row.raw());
                 } else if (row.fields().size() != header.names.size()) {
-                    intake.reject(row.line(), where + row.fields().size() + " fields, but the header has "
-                            + header.names.size(), row.raw());
+                    intake.reject(
+                            row.line(),
+                            where + row.fields().size() + " fields, but the header has " + header.names.size(),
+                            row.raw());
                 } else {
                     intake.accept(record(file, header, row, dataRow));
                 }
@@ -84,13 +84,12 @@ final class CsvSource implements SourceReader {
     }
 
     /** Column names and where the text and id are. */
-    private record Header(List<String> names, int text, int id) {
-    }
+    private record Header(List<String> names, int text, int id) {}
 
     private Header header(SourceFile file, CsvRows.Row row) {
         if (!row.ok()) {
-            throw StageException.inputData(file.name() + ": the header (line " + row.line() + ") cannot be read: "
-                    + row.problem());
+            throw StageException.inputData(
+                    file.name() + ": the header (line " + row.line() + ") cannot be read: " + row.problem());
         }
         List<String> names = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -103,13 +102,18 @@ final class CsvSource implements SourceReader {
         }
         int text = names.indexOf(textField);
         if (text < 0) {
-            throw new ConfigProblem(IngestConfig.PREFIX + ".text-field", textField, "a column of " + file.name()
-                    + ", whose header has: " + String.join(", ", names));
+            throw new ConfigProblem(
+                    IngestConfig.PREFIX + ".text-field",
+                    textField,
+                    "a column of " + file.name() + ", whose header has: " + String.join(", ", names));
         }
         int id = names.indexOf(idField.orElse("id"));
         if (id < 0 && idField.isPresent()) {
-            throw new ConfigProblem(IngestConfig.PREFIX + ".id-field", idField.get(), "a column of " + file.name()
-                    + ", whose header has: " + String.join(", ", names) + " (leave it unset to generate ids)");
+            throw new ConfigProblem(
+                    IngestConfig.PREFIX + ".id-field",
+                    idField.get(),
+                    "a column of " + file.name() + ", whose header has: " + String.join(", ", names)
+                            + " (leave it unset to generate ids)");
         }
         return new Header(names, text, id);
     }

@@ -1,5 +1,7 @@
 package dev.podstage.ingest;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podstage.runtime.io.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -7,10 +9,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.podstage.runtime.io.Json;
 
 /**
  * A text, Markdown or HTML file is one document: its whole content is the record's text, its id is
@@ -25,8 +23,10 @@ final class DocumentSource implements SourceReader {
     public void read(SourceFile file, Intake intake) throws IOException {
         long size = Files.size(file.path());
         if (size > MAX_DOCUMENT_BYTES) {
-            intake.reject(1, file.name() + ": document of " + size + " bytes, larger than " + MAX_DOCUMENT_BYTES
-                    + " bytes", "");
+            intake.reject(
+                    1,
+                    file.name() + ": document of " + size + " bytes, larger than " + MAX_DOCUMENT_BYTES + " bytes",
+                    "");
             intake.lines(1);
             return;
         }
@@ -40,21 +40,28 @@ final class DocumentSource implements SourceReader {
         }
         Optional<BinarySniff.Nul> nul = BinarySniff.firstNul(bytes, bytes.length);
         if (nul.isPresent()) { // text with a NUL in it: the document is not text (PostgreSQL's text refuses it)
-            intake.reject(nul.get().line(), file.name() + ": NUL byte at offset " + nul.get().offset() + ", line "
-                    + nul.get().line() + "; only UTF-8 text is read", "");
+            intake.reject(
+                    nul.get().line(),
+                    file.name() + ": NUL byte at offset " + nul.get().offset() + ", line "
+                            + nul.get().line() + "; only UTF-8 text is read",
+                    "");
             return;
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             int offset = firstInvalidUtf8(bytes);
             String preview = new String(bytes, 0, Math.min(bytes.length, 4096), StandardCharsets.UTF_8);
-            intake.reject(lineAt(bytes, offset), file.name() + ": not valid UTF-8 (at offset " + offset
-                    + "); only UTF-8 text is read", preview);
+            intake.reject(
+                    lineAt(bytes, offset),
+                    file.name() + ": not valid UTF-8 (at offset " + offset + "); only UTF-8 text is read",
+                    preview);
             return;
         }
         if (text.startsWith("\uFEFF")) {
@@ -87,7 +94,8 @@ final class DocumentSource implements SourceReader {
 
     /** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
     static int firstInvalidUtf8(byte[] bytes) {
-        var decoder = StandardCharsets.UTF_8.newDecoder()
+        var decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);

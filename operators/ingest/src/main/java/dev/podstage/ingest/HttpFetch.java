@@ -1,5 +1,11 @@
 package dev.podstage.ingest;
 
+import dev.podstage.runtime.resilience.EndpointGuard;
+import dev.podstage.runtime.resilience.RemoteCallException;
+import dev.podstage.runtime.resilience.RetryAfter;
+import dev.podstage.runtime.stage.StageException;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.util.TypeLiteral;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,16 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import jakarta.enterprise.util.TypeLiteral;
-
 import org.jboss.logging.Logger;
-
-import dev.podstage.runtime.resilience.EndpointGuard;
-import dev.podstage.runtime.resilience.RemoteCallException;
-import dev.podstage.runtime.resilience.RetryAfter;
-import dev.podstage.runtime.stage.StageException;
-import io.smallrye.mutiny.Uni;
 
 /**
  * Downloads an http(s) input to a staging file under the runtime's guard: a timeout per attempt,
@@ -35,12 +32,10 @@ import io.smallrye.mutiny.Uni;
 final class HttpFetch {
 
     private static final Logger LOG = Logger.getLogger(HttpFetch.class);
-    private static final TypeLiteral<Uni<Fetched>> FETCHED = new TypeLiteral<>() {
-    };
+    private static final TypeLiteral<Uni<Fetched>> FETCHED = new TypeLiteral<>() {};
 
     /** A completed download: where its bytes are, its Content-Type (may be null) and size. */
-    record Fetched(Path file, String contentType, long bytes) {
-    }
+    record Fetched(Path file, String contentType, long bytes) {}
 
     private final FetchSettings settings;
     private final HttpClient client;
@@ -70,18 +65,22 @@ final class HttpFetch {
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
             Fetched fetched = guard.call(() -> {
-                Path file = target.resolveSibling(target.getFileName() + ".attempt" + attempt.incrementAndGet());
-                synchronized (attempts) {
-                    attempts.add(file);
-                }
-                return once(url, shown, file);
-            }).await().indefinitely();
+                        Path file =
+                                target.resolveSibling(target.getFileName() + ".attempt" + attempt.incrementAndGet());
+                        synchronized (attempts) {
+                            attempts.add(file);
+                        }
+                        return once(url, shown, file);
+                    })
+                    .await()
+                    .indefinitely();
             Files.move(fetched.file(), target, StandardCopyOption.REPLACE_EXISTING);
             return new Fetched(target, fetched.contentType(), fetched.bytes());
         } catch (RemoteCallException e) {
             if (e.retryable()) {
-                throw StageException.transientFailure("cannot download input " + shown + " after " + attempt.get()
-                        + " attempts: " + e.getMessage(), e);
+                throw StageException.transientFailure(
+                        "cannot download input " + shown + " after " + attempt.get() + " attempts: " + e.getMessage(),
+                        e);
             }
             throw StageException.inputData("cannot download input " + shown + ": " + e.getMessage());
         } catch (IOException e) {
@@ -90,8 +89,8 @@ final class HttpFetch {
             if (e instanceof StageException) {
                 throw e;
             }
-            throw StageException.transientFailure("cannot download input " + shown + " after " + attempt.get()
-                    + " attempts: " + describe(e), e);
+            throw StageException.transientFailure(
+                    "cannot download input " + shown + " after " + attempt.get() + " attempts: " + describe(e), e);
         } finally {
             synchronized (attempts) {
                 attempts.forEach(HttpFetch::deleteQuietly);
@@ -104,18 +103,22 @@ final class HttpFetch {
                 .GET()
                 .header("User-Agent", "podstage-ingest")
                 .build();
-        return Uni.createFrom().completionStage(() -> client.sendAsync(request, HttpResponse.BodyHandlers.ofFile(file)))
-                .onFailure().transform(t -> RemoteCallException.transport(shown, unwrap(t)))
+        return Uni.createFrom()
+                .completionStage(() -> client.sendAsync(request, HttpResponse.BodyHandlers.ofFile(file)))
+                .onFailure()
+                .transform(t -> RemoteCallException.transport(shown, unwrap(t)))
                 .map(response -> {
                     int status = response.statusCode();
                     if (status / 100 != 2) {
                         deleteQuietly(file);
-                        String header = response.headers().firstValue("Retry-After").orElse(null);
+                        String header =
+                                response.headers().firstValue("Retry-After").orElse(null);
                         Duration retryAfter = RetryAfter.parse(header, Instant.now());
                         throw RemoteCallException.ofStatus(shown, status, retryAfter, "");
                     }
                     try {
-                        String type = response.headers().firstValue("Content-Type").orElse(null);
+                        String type =
+                                response.headers().firstValue("Content-Type").orElse(null);
                         return new Fetched(file, type, Files.size(file));
                     } catch (IOException e) {
                         throw RemoteCallException.transport(shown, e);

@@ -1,11 +1,10 @@
 package dev.podstage.ingest;
 
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
-
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 /** {@code podstage.ingest.*}: every key settable as {@code PODSTAGE_INGEST_…} or as the option of the same name. */
 @ConfigMapping(prefix = "podstage.ingest")

@@ -1,14 +1,13 @@
 package dev.podstage.ingest;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import dev.podstage.runtime.io.DataUri;
 import dev.podstage.runtime.stage.StageContext;
 import dev.podstage.runtime.stage.StageJob;
 import dev.podstage.runtime.stage.StageOutcome;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One prepared {@code ingest} run. Its inputs are resolved on first use — directories listed, URLs
@@ -31,8 +30,9 @@ final class IngestJob implements StageJob {
             resolved = new Sources(settings, settings.output(), fetch).resolve();
             List<Path> staged = resolved.staged();
             if (!staged.isEmpty()) {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> staged.forEach(HttpFetch::deleteQuietly),
-                        "podstage-ingest-staging-cleanup"));
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(
+                                () -> staged.forEach(HttpFetch::deleteQuietly), "podstage-ingest-staging-cleanup"));
             }
         }
         return resolved;
@@ -42,13 +42,18 @@ final class IngestJob implements StageJob {
     @Override
     public Object answerConfig() {
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("sources", resolved().files().stream().map(SourceFile::describe).toList());
+        config.put(
+                "sources", resolved().files().stream().map(SourceFile::describe).toList());
         config.put("id_field", settings.idFieldName());
         config.put("id_field_required", settings.idField().isPresent());
         config.put("text_field", settings.textField());
         config.put("csv_delimiter", String.valueOf(settings.csvDelimiter()));
-        config.put("shards", settings.plan().fixed().isPresent() ? settings.plan().fixed().getAsInt() : null);
-        config.put("shard_size", settings.plan().fixed().isPresent() ? null : settings.plan().shardSize());
+        config.put(
+                "shards",
+                settings.plan().fixed().isPresent() ? settings.plan().fixed().getAsInt() : null);
+        config.put(
+                "shard_size",
+                settings.plan().fixed().isPresent() ? null : settings.plan().shardSize());
         config.put("output", DataUri.toUri(settings.output()));
         return config;
     }

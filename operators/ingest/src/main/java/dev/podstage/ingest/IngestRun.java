@@ -1,5 +1,15 @@
 package dev.podstage.ingest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podstage.runtime.io.DataUri;
+import dev.podstage.runtime.io.Json;
+import dev.podstage.runtime.io.Rejects;
+import dev.podstage.runtime.stage.ExitCode;
+import dev.podstage.runtime.stage.StageContext;
+import dev.podstage.runtime.stage.StageException;
+import dev.podstage.runtime.stage.StageOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -9,20 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
 import org.jboss.logging.Logger;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.podstage.runtime.io.DataUri;
-import dev.podstage.runtime.io.Json;
-import dev.podstage.runtime.io.Rejects;
-import dev.podstage.runtime.stage.ExitCode;
-import dev.podstage.runtime.stage.StageContext;
-import dev.podstage.runtime.stage.StageException;
-import dev.podstage.runtime.stage.StageOutcome;
 
 /**
  * The work of one {@code ingest} run: read every source in order into the spool — generating the
@@ -63,7 +60,9 @@ final class IngestRun implements Intake {
         rejects = new Rejects(dir);
         try (Spool opened = new Spool(dir)) {
             spool = opened;
-            LOG.infof("reading %d files into %s", resolved.files().size(), settings.plan().describe());
+            LOG.infof(
+                    "reading %d files into %s",
+                    resolved.files().size(), settings.plan().describe());
             for (SourceFile file : resolved.files()) {
                 if (stopping()) {
                     break;
@@ -72,8 +71,10 @@ final class IngestRun implements Intake {
                 SourceReader.of(file.format(), settings).read(file, this);
             }
             if (stopping()) {
-                throw new StageException(ExitCode.TRANSIENT, "stopped by SIGTERM after reading " + recordsIn
-                        + " records; no shard was written, a rerun starts over");
+                throw new StageException(
+                        ExitCode.TRANSIENT,
+                        "stopped by SIGTERM after reading " + recordsIn
+                                + " records; no shard was written, a rerun starts over");
             }
             spool.seal();
             int count = settings.plan().shardCount(spool.records());
@@ -99,7 +100,10 @@ final class IngestRun implements Intake {
         if (!seen.add(digest.key())) {
             duplicateIds++;
             if (duplicateIds <= DUPLICATES_LOGGED) {
-                LOG.infof("duplicate id '%s' at %s: dropped, the first occurrence is kept%s", id, record.source(),
+                LOG.infof(
+                        "duplicate id '%s' at %s: dropped, the first occurrence is kept%s",
+                        id,
+                        record.source(),
                         duplicateIds == DUPLICATES_LOGGED ? " (further duplicates are only counted)" : "");
             }
             return;

@@ -1,20 +1,18 @@
 package dev.podstage.ingest;
 
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import dev.podstage.runtime.config.Checks;
 import dev.podstage.runtime.config.ConfigProblem;
 import dev.podstage.runtime.config.SharedConfig;
 import dev.podstage.runtime.io.DataUri;
 import dev.podstage.runtime.stage.ConfiguredStage;
 import dev.podstage.runtime.stage.StageJob;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** The {@code ingest} stage: validates its configuration into an {@link IngestJob}. */
 @ApplicationScoped
@@ -53,13 +51,18 @@ public class IngestStage extends ConfiguredStage<IngestConfig> {
         positive(p + "fetch-backoff-initial", c.fetchBackoffInitial());
         positive(p + "fetch-backoff-max", c.fetchBackoffMax());
 
-        List<String> inputs = Checks.requiredList("podstage.input", shared.input(),
+        List<String> inputs = Checks.requiredList(
+                "podstage.input",
+                shared.input(),
                 "one or more input URIs (--input, repeatable): files, directories or http(s) URLs");
-        Path output = DataUri.toPath("podstage.output", Checks.required("podstage.output", shared.output(),
-                "an output directory URI (--output)")).toAbsolutePath().normalize();
+        Path output = DataUri.toPath(
+                        "podstage.output",
+                        Checks.required("podstage.output", shared.output(), "an output directory URI (--output)"))
+                .toAbsolutePath()
+                .normalize();
         if (Files.isRegularFile(output)) {
-            throw new ConfigProblem("podstage.output", shared.output().get(),
-                    "a directory (the shards go into it), not a file");
+            throw new ConfigProblem(
+                    "podstage.output", shared.output().get(), "a directory (the shards go into it), not a file");
         }
         if (output.getParent() == null) {
             throw new ConfigProblem("podstage.output", shared.output().get(), "a directory below the root");
@@ -67,9 +70,15 @@ public class IngestStage extends ConfiguredStage<IngestConfig> {
         for (String input : inputs) {
             checkInput(input, output);
         }
-        IngestSettings settings = new IngestSettings(List.copyOf(inputs), output, c.format(), c.idField(), textField,
-                delimiter, plan, new FetchSettings(c.fetchTimeout(), c.fetchRetries(), c.fetchBackoffInitial(),
-                        c.fetchBackoffMax()));
+        IngestSettings settings = new IngestSettings(
+                List.copyOf(inputs),
+                output,
+                c.format(),
+                c.idField(),
+                textField,
+                delimiter,
+                plan,
+                new FetchSettings(c.fetchTimeout(), c.fetchRetries(), c.fetchBackoffInitial(), c.fetchBackoffMax()));
         return new IngestJob(settings);
     }
 
@@ -88,8 +97,10 @@ public class IngestStage extends ConfiguredStage<IngestConfig> {
         Path path = DataUri.toPath("podstage.input", input).toAbsolutePath().normalize();
         // A rerun would read the previous run's shards as input.
         if (Files.isDirectory(path) && output.startsWith(path)) {
-            throw new ConfigProblem("podstage.output", DataUri.toUri(output), "a directory outside the input directory "
-                    + DataUri.toUri(path));
+            throw new ConfigProblem(
+                    "podstage.output",
+                    DataUri.toUri(output),
+                    "a directory outside the input directory " + DataUri.toUri(path));
         }
     }
 

@@ -1,18 +1,16 @@
 package dev.podstage.ingest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podstage.runtime.io.Json;
+import dev.podstage.runtime.io.RecordIds;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.podstage.runtime.io.Json;
-import dev.podstage.runtime.io.RecordIds;
 
 /**
  * JSON Lines: one object per line. The id field may be missing (an id is generated), a string or a
@@ -68,7 +66,8 @@ final class JsonLinesSource implements SourceReader {
         }
         JsonNode text = object.get(textField);
         if (text == null || !text.isTextual()) {
-            String problem = text == null || text.isNull() ? "missing string field '" + textField + "'"
+            String problem = text == null || text.isNull()
+                    ? "missing string field '" + textField + "'"
                     : "field '" + textField + "' is not a string";
             intake.reject(line.number(), where + problem, line.text());
             return;
@@ -84,15 +83,17 @@ final class JsonLinesSource implements SourceReader {
                     return;
                 }
             } else {
-                intake.reject(line.number(), where + "field '" + idField + "' is neither a string nor an integer",
+                intake.reject(
+                        line.number(),
+                        where + "field '" + idField + "' is neither a string nor an integer",
                         line.text());
                 return;
             }
         }
         ObjectNode source = file.source();
         source.put("line", line.number());
-        intake.accept(new IngestRecord(idText == null || idText.isEmpty() ? null : idText, text.textValue(), source,
-                metadata(object)));
+        intake.accept(new IngestRecord(
+                idText == null || idText.isEmpty() ? null : idText, text.textValue(), source, metadata(object)));
     }
 
     private ObjectNode metadata(ObjectNode object) {
@@ -105,7 +106,8 @@ final class JsonLinesSource implements SourceReader {
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             String name = field.getKey();
-            boolean taken = name.equals(idField) || name.equals(textField)
+            boolean taken = name.equals(idField)
+                    || name.equals(textField)
                     || (name.equals("metadata") && given instanceof ObjectNode);
             if (taken || metadata.has(name)) {
                 continue;

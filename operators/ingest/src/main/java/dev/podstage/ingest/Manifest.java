@@ -1,18 +1,16 @@
 package dev.podstage.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podstage.runtime.io.AtomicFile;
+import dev.podstage.runtime.io.DataUri;
+import dev.podstage.runtime.io.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.podstage.runtime.io.AtomicFile;
-import dev.podstage.runtime.io.DataUri;
-import dev.podstage.runtime.io.Json;
 
 /**
  * {@code _manifest.json} in the output directory, written after every shard is committed: the
@@ -23,8 +21,7 @@ final class Manifest {
 
     static final String NAME = "_manifest.json";
 
-    private Manifest() {
-    }
+    private Manifest() {}
 
     static Path path(Path dir) {
         return dir.resolve(NAME);

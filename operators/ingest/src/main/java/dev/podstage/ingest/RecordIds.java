@@ -1,14 +1,12 @@
 package dev.podstage.ingest;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podstage.runtime.io.CanonicalJson;
+import dev.podstage.runtime.io.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.podstage.runtime.io.CanonicalJson;
-import dev.podstage.runtime.io.Sha256;
 
 /**
  * Ids and where they go, as pure functions of the record, so a rerun — or another machine, or a
@@ -28,8 +26,7 @@ final class RecordIds {
     private final Sha256 sha256 = new Sha256();
 
     /** The 128 bits of an id's digest that identify it; a collision needs ~2^64 ids. */
-    record Key(long high, long low) {
-    }
+    record Key(long high, long low) {}
 
     /** An id's digest, as the shard hash and the dedupe key. */
     record Digest(long shardHash, Key key) {

@@ -14,8 +14,7 @@ final class SafeUrl {
     private static final Pattern SECRET_PARAM = Pattern.compile(
             "(?i)([?&][^=&#]*(?:sig|signature|token|key|secret|credential|password|auth)[^=&#]*=)[^&#]*");
 
-    private SafeUrl() {
-    }
+    private SafeUrl() {}
 
     static String display(String url) {
         String shown = url;

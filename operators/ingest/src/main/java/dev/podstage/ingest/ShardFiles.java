@@ -1,5 +1,6 @@
 package dev.podstage.ingest;
 
+import dev.podstage.runtime.io.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -10,10 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.jboss.logging.Logger;
-
-import dev.podstage.runtime.io.AtomicFile;
 
 /**
  * The shard files of a run: {@code shard-00003-of-00008.jsonl} in the output directory, every one of
@@ -28,8 +26,7 @@ final class ShardFiles {
     static final int MAX_OPEN = 128;
     private static final Pattern NAME = Pattern.compile("shard-(\\d{5})-of-(\\d{5})\\.jsonl");
 
-    private ShardFiles() {
-    }
+    private ShardFiles() {}
 
     static String name(int index, int count) {
         return String.format(Locale.ROOT, "shard-%05d-of-%05d.jsonl", index, count);

@@ -1,9 +1,8 @@
 package dev.podstage.ingest;
 
+import dev.podstage.runtime.config.ConfigProblem;
 import java.util.Locale;
 import java.util.OptionalInt;
-
-import dev.podstage.runtime.config.ConfigProblem;
 
 /**
  * How many shards a run writes: a fixed count ({@code --shards N}) or {@code ceil(records / M)}
@@ -18,8 +17,10 @@ record ShardPlan(OptionalInt fixed, int shardSize, int maxMapLength) {
     /** The fixed count is known before any work, so too many shards fail at once. */
     void checkFixed() {
         if (fixed.isPresent() && fixed.getAsInt() > maxMapLength) {
-            throw tooMany(fixed.getAsInt(), SHARDS_KEY + "=" + fixed.getAsInt() + " asks for " + fixed.getAsInt()
-                    + " shards", "fewer --shards");
+            throw tooMany(
+                    fixed.getAsInt(),
+                    SHARDS_KEY + "=" + fixed.getAsInt() + " asks for " + fixed.getAsInt() + " shards",
+                    "fewer --shards");
         }
     }
 
@@ -31,8 +32,11 @@ record ShardPlan(OptionalInt fixed, int shardSize, int maxMapLength) {
         long count = Math.max(1, (records + shardSize - 1) / shardSize);
         if (count > maxMapLength) {
             long minSize = (records + maxMapLength - 1) / maxMapLength;
-            throw tooMany(count, String.format(Locale.ROOT, "%d records at %s=%d make %d shards", records, SIZE_KEY,
-                    shardSize, count), "a --shard-size of at least " + minSize);
+            throw tooMany(
+                    count,
+                    String.format(
+                            Locale.ROOT, "%d records at %s=%d make %d shards", records, SIZE_KEY, shardSize, count),
+                    "a --shard-size of at least " + minSize);
         }
         return (int) count;
     }
@@ -44,7 +48,8 @@ record ShardPlan(OptionalInt fixed, int shardSize, int maxMapLength) {
     }
 
     String describe() {
-        return fixed.isPresent() ? fixed.getAsInt() + " shards (--shards)" : "about " + shardSize
-                + " records per shard (--shard-size)";
+        return fixed.isPresent()
+                ? fixed.getAsInt() + " shards (--shards)"
+                : "about " + shardSize + " records per shard (--shard-size)";
     }
 }

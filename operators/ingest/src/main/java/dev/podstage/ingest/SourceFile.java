@@ -1,10 +1,8 @@
 package dev.podstage.ingest;
 
-import java.nio.file.Path;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.podstage.runtime.io.Json;
+import java.nio.file.Path;
 
 /**
  * One input file as ingest reads it: the local bytes ({@code path}: the file itself, or the staged

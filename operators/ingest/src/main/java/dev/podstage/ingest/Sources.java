@@ -1,5 +1,9 @@
 package dev.podstage.ingest;
 
+import dev.podstage.runtime.config.ConfigProblem;
+import dev.podstage.runtime.io.CanonicalJson;
+import dev.podstage.runtime.io.DataUri;
+import dev.podstage.runtime.stage.StageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,13 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-
 import org.jboss.logging.Logger;
-
-import dev.podstage.runtime.config.ConfigProblem;
-import dev.podstage.runtime.io.CanonicalJson;
-import dev.podstage.runtime.io.DataUri;
-import dev.podstage.runtime.stage.StageException;
 
 /**
  * Turns {@code --input} values into the files to read, in a fixed order: inputs as given; inside a
@@ -28,8 +26,7 @@ final class Sources {
     private static final Logger LOG = Logger.getLogger(Sources.class);
 
     /** The files to read, the directory files left out, and the staged downloads to delete afterwards. */
-    record Resolved(List<SourceFile> files, List<String> skipped, List<Path> staged) {
-    }
+    record Resolved(List<SourceFile> files, List<String> skipped, List<Path> staged) {}
 
     private final IngestSettings settings;
     private final Path staging;
@@ -67,8 +64,10 @@ final class Sources {
             }
         }
         if (!skipped.isEmpty()) {
-            LOG.infof("skipped %d files of unknown type (known: .jsonl .ndjson .csv .tsv .txt .text .md .markdown .html"
-                    + " .htm, or set --format): %s", skipped.size(), abbreviate(skipped));
+            LOG.infof(
+                    "skipped %d files of unknown type (known: .jsonl .ndjson .csv .tsv .txt .text .md .markdown .html"
+                            + " .htm, or set --format): %s",
+                    skipped.size(), abbreviate(skipped));
         }
         if (files.isEmpty()) {
             LOG.warn("no input file to read: the run writes one empty shard and an empty shard list");
@@ -80,9 +79,12 @@ final class Sources {
         if (settings.format() != Format.AUTO) {
             return settings.format();
         }
-        return Format.byName(path.getFileName().toString()).orElseThrow(() -> new ConfigProblem(
-                IngestConfig.PREFIX + ".format", "auto", "a --format (jsonl, csv, tsv, text, markdown, html) for "
-                        + input + ", whose extension says nothing"));
+        return Format.byName(path.getFileName().toString())
+                .orElseThrow(() -> new ConfigProblem(
+                        IngestConfig.PREFIX + ".format",
+                        "auto",
+                        "a --format (jsonl, csv, tsv, text, markdown, html) for " + input
+                                + ", whose extension says nothing"));
     }
 
     private void listDirectory(Path dir, List<SourceFile> files, List<String> skipped) {
@@ -95,12 +97,13 @@ final class Sources {
                     .sorted(Comparator.comparing(p -> relativeName(base, p)))
                     .toList();
         } catch (IOException | UncheckedIOException e) {
-            throw StageException.inputData("cannot list input directory " + DataUri.toUri(base) + ": "
-                    + e.getMessage());
+            throw StageException.inputData(
+                    "cannot list input directory " + DataUri.toUri(base) + ": " + e.getMessage());
         }
         for (Path file : found) {
             String name = prefix + relativeName(base, file);
-            Optional<Format> format = settings.format() != Format.AUTO ? Optional.of(settings.format())
+            Optional<Format> format = settings.format() != Format.AUTO
+                    ? Optional.of(settings.format())
                     : Format.byName(file.getFileName().toString());
             if (format.isPresent()) {
                 files.add(new SourceFile(file, name, false, format.get()));
@@ -125,12 +128,19 @@ final class Sources {
     }
 
     private SourceFile download(String url) {
-        Path target = staging.resolve(".download-" + CanonicalJson.sha256Hex(url).substring(0, 16));
+        Path target =
+                staging.resolve(".download-" + CanonicalJson.sha256Hex(url).substring(0, 16));
         HttpFetch.Fetched fetched = fetch.fetch(url, target);
-        Format format = settings.format() != Format.AUTO ? settings.format()
-                : Format.byName(URI.create(url).getPath() == null ? "" : URI.create(url).getPath())
+        Format format = settings.format() != Format.AUTO
+                ? settings.format()
+                : Format.byName(
+                                URI.create(url).getPath() == null
+                                        ? ""
+                                        : URI.create(url).getPath())
                         .or(() -> Format.byContentType(fetched.contentType()))
-                        .orElseThrow(() -> new ConfigProblem(IngestConfig.PREFIX + ".format", "auto",
+                        .orElseThrow(() -> new ConfigProblem(
+                                IngestConfig.PREFIX + ".format",
+                                "auto",
                                 "a --format (jsonl, csv, tsv, text, markdown, html) for " + SafeUrl.display(url)
                                         + ": neither its path nor"
                                         + " its Content-Type (" + fetched.contentType() + ") says"));

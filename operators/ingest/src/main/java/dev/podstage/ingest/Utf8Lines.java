@@ -1,5 +1,6 @@
 package dev.podstage.ingest;
 
+import dev.podstage.runtime.io.ByteLines;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,8 +9,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-
-import dev.podstage.runtime.io.ByteLines;
 
 /**
  * Physical lines of a byte stream ({@link ByteLines}), each decoded as UTF-8 on its own, so one bad
@@ -30,7 +29,8 @@ final class Utf8Lines implements Closeable {
     }
 
     private final ByteLines lines;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
 
@@ -48,10 +48,12 @@ final class Utf8Lines implements Closeable {
             return new Line(line.number(), null, "line longer than " + MAX_LINE_BYTES + " bytes", preview(line));
         }
         try {
-            String text = utf8.decode(ByteBuffer.wrap(line.bytes(), 0, line.length())).toString();
+            String text =
+                    utf8.decode(ByteBuffer.wrap(line.bytes(), 0, line.length())).toString();
             int nul = text.indexOf('\0');
             if (nul >= 0) { // in a text file (BinarySniff): this line's problem, not the file's
-                return new Line(line.number(), null, "NUL byte at character " + (nul + 1) + ": not text", preview(line));
+                return new Line(
+                        line.number(), null, "NUL byte at character " + (nul + 1) + ": not text", preview(line));
             }
             return new Line(line.number(), text, null, null);
         } catch (CharacterCodingException e) {

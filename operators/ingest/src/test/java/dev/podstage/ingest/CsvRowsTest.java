@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class CsvRowsTest {
@@ -42,7 +41,7 @@ class CsvRowsTest {
 
     @Test
     void blankLinesAndAByteOrderMarkAreSkipped() throws IOException {
-        byte[] bom = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
         byte[] body = "id,text\n\n1,x\n\n".getBytes(StandardCharsets.UTF_8);
         byte[] bytes = new byte[bom.length + body.length];
         System.arraycopy(bom, 0, bytes, 0, 3);
@@ -92,7 +91,7 @@ class CsvRowsTest {
 
     @Test
     void aLineThatIsNotUtf8IsAProblemRow() throws IOException {
-        byte[] bytes = { 'a', ',', 'b', '\n', '1', ',', (byte) 0xC3, (byte) 0x28, '\n', '2', ',', 'y', '\n' };
+        byte[] bytes = {'a', ',', 'b', '\n', '1', ',', (byte) 0xC3, (byte) 0x28, '\n', '2', ',', 'y', '\n'};
 
         List<CsvRows.Row> rows = rows(bytes, ',');
 

@@ -2,37 +2,39 @@ package dev.podstage.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.testkit.JsonLines;
+import dev.podstage.testkit.StageProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.podstage.testkit.JsonLines;
-import dev.podstage.testkit.StageProcess;
 
 class IngestRejectsIT extends IngestTestBase {
 
     @Test
     void corruptCsvRowsGoToRejectsWithRowLineAndReason() throws Exception {
         Files.createDirectories(in(""));
-        Files.writeString(in("rows.csv"), "id,text,lang\n"
-                + "1,good,en\n"
-                + "2,too,many,fields\n"
-                + "3,bad\"quote,en\n"
-                + "4,\"never closed,en\n"
-                + "5,\"also good\",fr\n"
-                + "6,short\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                in("rows.csv"),
+                "id,text,lang\n"
+                        + "1,good,en\n"
+                        + "2,too,many,fields\n"
+                        + "3,bad\"quote,en\n"
+                        + "4,\"never closed,en\n"
+                        + "5,\"also good\",fr\n"
+                        + "6,short\n",
+                StandardCharsets.UTF_8);
 
-        StageProcess.Result run = ingest("--input", in("rows.csv").toString(), "--max-reject-ratio", "0.9").run();
+        StageProcess.Result run = ingest("--input", in("rows.csv").toString(), "--max-reject-ratio", "0.9")
+                .run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(allRecords(run)).extracting(r -> r.path("id").asText()).containsExactlyInAnyOrder("1", "5");
         List<JsonNode> rejects = JsonLines.read(rejectsFile());
         assertThat(rejects).extracting(r -> r.path("line").asInt()).containsExactly(3, 4, 5, 7);
-        assertThat(rejects.get(0).path("reason").asText()).isEqualTo("rows.csv row 2 (line 3): 4 fields, but the header has 3");
+        assertThat(rejects.get(0).path("reason").asText())
+                .isEqualTo("rows.csv row 2 (line 3): 4 fields, but the header has 3");
         assertThat(rejects.get(0).path("raw").asText()).isEqualTo("2,too,many,fields");
         assertThat(rejects.get(1).path("reason").asText()).contains("row 3").contains("stray quote");
         assertThat(rejects.get(2).path("reason").asText()).contains("row 4").contains("unbalanced quote");
@@ -47,67 +49,90 @@ class IngestRejectsIT extends IngestTestBase {
     void aBinaryFileIsOneRejectNamingIt() throws Exception {
         Files.createDirectories(in("docs"));
         Files.writeString(in("docs/ok.txt"), "fine text");
-        Files.write(in("docs/image.txt"), new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13 });
+        Files.write(in("docs/image.txt"), new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13});
         Files.write(in("docs/latin1.md"), "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
         Files.write(in("docs/utf16.jsonl"), "{\"id\":\"x\",\"text\":\"y\"}\n".getBytes(StandardCharsets.UTF_16LE));
 
-        StageProcess.Result run = ingest("--input", in("docs").toString(), "--max-reject-ratio", "1").run();
+        StageProcess.Result run = ingest("--input", in("docs").toString(), "--max-reject-ratio", "1")
+                .run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(allRecords(run)).extracting(r -> r.path("text").asText()).containsExactly("fine text");
         List<JsonNode> rejects = JsonLines.read(rejectsFile());
-        assertThat(rejects).extracting(r -> r.path("reason").asText()).satisfiesExactlyInAnyOrder(
-                r -> assertThat(r).startsWith("docs/image.txt: binary file (NUL byte at offset 8, line 3; 1 of 3 lines read as text)"),
-                r -> assertThat(r).startsWith("docs/latin1.md: not valid UTF-8 (at offset 3)"),
-                r -> assertThat(r).startsWith("docs/utf16.jsonl: binary file (NUL byte at offset 1, line 1; 0 of 2 lines read as text)"));
+        assertThat(rejects)
+                .extracting(r -> r.path("reason").asText())
+                .satisfiesExactlyInAnyOrder(
+                        r -> assertThat(r)
+                                .startsWith(
+                                        "docs/image.txt: binary file (NUL byte at offset 8, line 3; 1 of 3 lines read as text)"),
+                        r -> assertThat(r).startsWith("docs/latin1.md: not valid UTF-8 (at offset 3)"),
+                        r -> assertThat(r)
+                                .startsWith(
+                                        "docs/utf16.jsonl: binary file (NUL byte at offset 1, line 1; 0 of 2 lines read as text)"));
         assertThat(run.xcom().path("records_in").asLong()).isEqualTo(4);
     }
 
     @Test
     void aNulByteInOneLineIsThatLinesRejectNotTheFiles() throws Exception {
         Files.createDirectories(in(""));
-        Files.writeString(in("records.jsonl"),
+        Files.writeString(
+                in("records.jsonl"),
                 "{\"id\":\"a\",\"text\":\"one\"}\n{\"id\":\"b\",\"text\":\"t\u0000wo\"}\n{\"id\":\"c\",\"text\":\"three\"}\n");
         Files.writeString(in("rows.csv"), "id,text\nd,four\ne,fi\u0000ve\nf,six\n");
 
-        StageProcess.Result run = ingest("--input", in("").toString(), "--max-reject-ratio", "1").run();
+        StageProcess.Result run =
+                ingest("--input", in("").toString(), "--max-reject-ratio", "1").run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(allRecords(run)).extracting(r -> r.path("id").asText()).containsExactlyInAnyOrder("a", "c", "d", "f");
-        assertThat(JsonLines.read(rejectsFile())).extracting(r -> r.path("reason").asText()).satisfiesExactlyInAnyOrder(
-                r -> assertThat(r).endsWith("records.jsonl line 2: NUL byte at character 20: not text"),
-                r -> assertThat(r).endsWith("rows.csv row 2 (line 3): NUL byte at character 5: not text"));
+        assertThat(allRecords(run))
+                .extracting(r -> r.path("id").asText())
+                .containsExactlyInAnyOrder("a", "c", "d", "f");
+        assertThat(JsonLines.read(rejectsFile()))
+                .extracting(r -> r.path("reason").asText())
+                .satisfiesExactlyInAnyOrder(
+                        r -> assertThat(r).endsWith("records.jsonl line 2: NUL byte at character 20: not text"),
+                        r -> assertThat(r).endsWith("rows.csv row 2 (line 3): NUL byte at character 5: not text"));
     }
 
     @Test
     void anIdThatIsNotUnicodeTextIsRejectedAsEveryStageRejectsIt() throws Exception {
         Files.createDirectories(in(""));
-        Files.writeString(in("ids.jsonl"), "{\"id\":\"x\\ud800\",\"text\":\"one\"}\n{\"id\":\"x\\udbff\",\"text\":\"two\"}\n"
-                + "{\"id\":\"ok\",\"text\":\"three\"}\n");
+        Files.writeString(
+                in("ids.jsonl"),
+                "{\"id\":\"x\\ud800\",\"text\":\"one\"}\n{\"id\":\"x\\udbff\",\"text\":\"two\"}\n"
+                        + "{\"id\":\"ok\",\"text\":\"three\"}\n");
 
-        StageProcess.Result run = ingest("--input", in("ids.jsonl").toString(), "--max-reject-ratio", "1").run();
+        StageProcess.Result run = ingest("--input", in("ids.jsonl").toString(), "--max-reject-ratio", "1")
+                .run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(allRecords(run)).extracting(r -> r.path("id").asText()).containsExactly("ok");
-        assertThat(JsonLines.read(rejectsFile())).extracting(r -> r.path("reason").asText()).containsExactly(
-                "ids.jsonl line 1: field 'id': id is not Unicode text: a lone surrogate \\uD800 at character 2",
-                "ids.jsonl line 2: field 'id': id is not Unicode text: a lone surrogate \\uDBFF at character 2");
+        assertThat(JsonLines.read(rejectsFile()))
+                .extracting(r -> r.path("reason").asText())
+                .containsExactly(
+                        "ids.jsonl line 1: field 'id': id is not Unicode text: a lone surrogate \\uD800 at character 2",
+                        "ids.jsonl line 2: field 'id': id is not Unicode text: a lone surrogate \\uDBFF at character 2");
     }
 
     @Test
     void badJsonLinesGoToRejectsWithLineNumbers() throws Exception {
         Files.createDirectories(in(""));
-        Files.write(in("mixed.jsonl"), List.of(
-                "{\"id\":\"a\",\"text\":\"fine\"}",
-                "{\"id\":\"b\",\"text\":",
-                "[1,2]",
-                "{\"id\":\"c\"}",
-                "{\"id\":\"d\",\"text\":42}",
-                "{\"id\":{\"x\":1},\"text\":\"object id\"}"));
-        Files.write(in("mixed.jsonl"), new byte[] { '{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, 0x28, '"', '}',
-            '\n' }, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(
+                in("mixed.jsonl"),
+                List.of(
+                        "{\"id\":\"a\",\"text\":\"fine\"}",
+                        "{\"id\":\"b\",\"text\":",
+                        "[1,2]",
+                        "{\"id\":\"c\"}",
+                        "{\"id\":\"d\",\"text\":42}",
+                        "{\"id\":{\"x\":1},\"text\":\"object id\"}"));
+        Files.write(
+                in("mixed.jsonl"),
+                new byte[] {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, 0x28, '"', '}', '\n'},
+                java.nio.file.StandardOpenOption.APPEND);
 
-        StageProcess.Result run = ingest("--input", in("mixed.jsonl").toString(), "--max-reject-ratio", "0.9").run();
+        StageProcess.Result run = ingest("--input", in("mixed.jsonl").toString(), "--max-reject-ratio", "0.9")
+                .run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         List<JsonNode> rejects = JsonLines.read(rejectsFile());
@@ -127,12 +152,16 @@ class IngestRejectsIT extends IngestTestBase {
         Files.createDirectories(in(""));
         Files.writeString(in("people.csv"), "id,name,city\n1,Ann,Oslo\n", StandardCharsets.UTF_8);
 
-        StageProcess.Result missingText = ingest("--input", in("people.csv").toString()).run();
-        StageProcess.Result missingId = ingest("--input", in("people.csv").toString(), "--text-field", "name",
-                "--id-field", "key").run();
+        StageProcess.Result missingText =
+                ingest("--input", in("people.csv").toString()).run();
+        StageProcess.Result missingId = ingest(
+                        "--input", in("people.csv").toString(), "--text-field", "name", "--id-field", "key")
+                .run();
 
         assertThat(missingText.exitCode()).as(missingText.toString()).isEqualTo(2);
-        assertThat(missingText.logs()).contains("podstage.ingest.text-field='text'").contains("id, name, city");
+        assertThat(missingText.logs())
+                .contains("podstage.ingest.text-field='text'")
+                .contains("id, name, city");
         assertThat(missingId.exitCode()).as(missingId.toString()).isEqualTo(2);
         assertThat(missingId.logs()).contains("podstage.ingest.id-field='key'");
         assertThat(out().resolve(Manifest.NAME)).doesNotExist();
@@ -155,12 +184,17 @@ class IngestRejectsIT extends IngestTestBase {
         Files.createDirectories(in("docs"));
         Files.writeString(in("docs/a.txt"), "x");
 
-        StageProcess.Result insideInput = ingestTo(in("docs/out"), "--input", in("docs").toString()).run();
+        StageProcess.Result insideInput =
+                ingestTo(in("docs/out"), "--input", in("docs").toString()).run();
         StageProcess.Result noInput = ingest().run();
-        StageProcess.Result missing = ingest("--input", in("nothing-here").toString()).run();
-        StageProcess.Result badShards = ingest("--input", in("docs").toString(), "--shards", "0").run();
-        StageProcess.Result badDelimiter = ingest("--input", in("docs").toString(), "--csv-delimiter", "ab").run();
-        StageProcess.Result badFormat = ingest("--input", in("docs").toString(), "--format", "xml").run();
+        StageProcess.Result missing =
+                ingest("--input", in("nothing-here").toString()).run();
+        StageProcess.Result badShards =
+                ingest("--input", in("docs").toString(), "--shards", "0").run();
+        StageProcess.Result badDelimiter = ingest("--input", in("docs").toString(), "--csv-delimiter", "ab")
+                .run();
+        StageProcess.Result badFormat =
+                ingest("--input", in("docs").toString(), "--format", "xml").run();
 
         assertThat(insideInput.exitCode()).isEqualTo(2);
         assertThat(insideInput.logs()).contains("podstage.output").contains("outside the input directory");
@@ -182,9 +216,17 @@ class IngestRejectsIT extends IngestTestBase {
         StageProcess.Result help = ingest("--help").run();
 
         assertThat(help.exitCode()).isZero();
-        assertThat(help.stdout()).contains("--shards").contains("PODSTAGE_INGEST_SHARDS")
-                .contains("--shard-size").contains("Default: 10000")
-                .contains("--max-map-length").contains("PODSTAGE_INGEST_MAX_MAP_LENGTH").contains("Default: 1024")
-                .contains("--id-field").contains("--text-field").contains("--format").contains("--fetch-retries");
+        assertThat(help.stdout())
+                .contains("--shards")
+                .contains("PODSTAGE_INGEST_SHARDS")
+                .contains("--shard-size")
+                .contains("Default: 10000")
+                .contains("--max-map-length")
+                .contains("PODSTAGE_INGEST_MAX_MAP_LENGTH")
+                .contains("Default: 1024")
+                .contains("--id-field")
+                .contains("--text-field")
+                .contains("--format")
+                .contains("--fetch-retries");
     }
 }

@@ -2,6 +2,9 @@ package dev.podstage.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.testkit.JsonLines;
+import dev.podstage.testkit.StageProcess;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,18 +14,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.podstage.testkit.JsonLines;
-import dev.podstage.testkit.StageProcess;
 
 class IngestShardingIT extends IngestTestBase {
 
     private Path records(String name, List<Integer> order) {
-        return JsonLines.write(in(name), order.size(), i -> Map.of("id", "doc-" + order.get(i), "text", "text " + order.get(i)));
+        return JsonLines.write(
+                in(name), order.size(), i -> Map.of("id", "doc-" + order.get(i), "text", "text " + order.get(i)));
     }
 
     private static List<Integer> range(int from, int to) {
@@ -37,7 +35,8 @@ class IngestShardingIT extends IngestTestBase {
     void theXComListsNonEmptyShardUrisInIndexOrderWithTheirCountsReadyForExpand() throws Exception {
         records("docs.jsonl", range(0, 200));
 
-        StageProcess.Result run = ingest("--input", in("docs.jsonl").toString(), "--shards", "8").run();
+        StageProcess.Result run =
+                ingest("--input", in("docs.jsonl").toString(), "--shards", "8").run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         JsonNode xcom = run.xcom();
@@ -47,13 +46,16 @@ class IngestShardingIT extends IngestTestBase {
         assertThat(shards.isArray()).isTrue();
         assertThat(shards).hasSize(8).allMatch(JsonNode::isTextual);
         for (int i = 0; i < 8; i++) {
-            assertThat(shards.get(i).asText()).startsWith("file:///").endsWith("/out/shard-0000" + i + "-of-00008.jsonl");
+            assertThat(shards.get(i).asText())
+                    .startsWith("file:///")
+                    .endsWith("/out/shard-0000" + i + "-of-00008.jsonl");
         }
         JsonNode counts = xcom.path("shard_records");
         assertThat(counts).hasSize(8).allMatch(c -> c.asLong() > 0);
         long sum = 0;
         for (int i = 0; i < 8; i++) {
-            long inFile = JsonLines.read(Path.of(URI.create(shards.get(i).asText()))).size();
+            long inFile =
+                    JsonLines.read(Path.of(URI.create(shards.get(i).asText()))).size();
             assertThat(counts.get(i).asLong()).isEqualTo(inFile);
             sum += inFile;
         }
@@ -67,7 +69,8 @@ class IngestShardingIT extends IngestTestBase {
     void everyRecordSitsInTheShardTheDocumentedRuleGivesIt() throws Exception {
         records("docs.jsonl", range(0, 300));
 
-        StageProcess.Result run = ingest("--input", in("docs.jsonl").toString(), "--shards", "7").run();
+        StageProcess.Result run =
+                ingest("--input", in("docs.jsonl").toString(), "--shards", "7").run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         Map<String, Integer> where = shardOfEachId(run);
@@ -78,13 +81,15 @@ class IngestShardingIT extends IngestTestBase {
     @Test
     void aRerunWritesByteIdenticalShards() throws Exception {
         records("docs.jsonl", range(0, 150));
-        StageProcess.Result first = ingest("--input", in("docs.jsonl").toString(), "--shards", "4").run();
+        StageProcess.Result first =
+                ingest("--input", in("docs.jsonl").toString(), "--shards", "4").run();
         List<byte[]> before = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             before.add(Files.readAllBytes(out().resolve(ShardFiles.name(i, 4))));
         }
 
-        StageProcess.Result second = ingest("--input", in("docs.jsonl").toString(), "--shards", "4").run();
+        StageProcess.Result second =
+                ingest("--input", in("docs.jsonl").toString(), "--shards", "4").run();
 
         assertThat(first.exitCode()).isZero();
         assertThat(second.exitCode()).isZero();
@@ -100,23 +105,35 @@ class IngestShardingIT extends IngestTestBase {
         List<Integer> ids = range(0, 120);
         records("a-first.jsonl", ids.subList(0, 60));
         records("b-second.jsonl", ids.subList(60, 120));
-        StageProcess.Result ordered = ingest("--input", in("a-first.jsonl").toString(), "--input",
-                in("b-second.jsonl").toString(), "--shards", "5").run();
+        StageProcess.Result ordered = ingest(
+                        "--input",
+                        in("a-first.jsonl").toString(),
+                        "--input",
+                        in("b-second.jsonl").toString(),
+                        "--shards",
+                        "5")
+                .run();
         Map<String, Integer> expected = shardOfEachId(ordered);
 
         List<Integer> shuffled = new ArrayList<>(ids);
         Collections.shuffle(shuffled, new Random(3));
         records("shuffled.jsonl", shuffled);
-        StageProcess.Result reordered = ingestTo(dir.resolve("out2"), "--input", in("shuffled.jsonl").toString(),
-                "--shards", "5").run();
+        StageProcess.Result reordered = ingestTo(
+                        dir.resolve("out2"), "--input", in("shuffled.jsonl").toString(), "--shards", "5")
+                .run();
 
         StringBuilder csv = new StringBuilder("id,text\n");
         for (int i = ids.size() - 1; i >= 0; i--) {
-            csv.append("doc-").append(ids.get(i)).append(",text ").append(ids.get(i)).append('\n');
+            csv.append("doc-")
+                    .append(ids.get(i))
+                    .append(",text ")
+                    .append(ids.get(i))
+                    .append('\n');
         }
         Files.writeString(in("as.csv"), csv, StandardCharsets.UTF_8);
-        StageProcess.Result fromCsv = ingestTo(dir.resolve("out3"), "--input", in("as.csv").toString(),
-                "--shards", "5").run();
+        StageProcess.Result fromCsv = ingestTo(
+                        dir.resolve("out3"), "--input", in("as.csv").toString(), "--shards", "5")
+                .run();
 
         assertThat(ordered.exitCode()).as(ordered.toString()).isZero();
         assertThat(reordered.exitCode()).as(reordered.toString()).isZero();
@@ -130,7 +147,8 @@ class IngestShardingIT extends IngestTestBase {
     void aShardSizeGivesCeilingOfRecordsOverSizeShards() {
         records("docs.jsonl", range(0, 95));
 
-        StageProcess.Result run = ingest("--input", in("docs.jsonl").toString(), "--shard-size", "10").run();
+        StageProcess.Result run = ingest("--input", in("docs.jsonl").toString(), "--shard-size", "10")
+                .run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.xcom().path("shard_count").asInt()).isEqualTo(10);
@@ -142,7 +160,8 @@ class IngestShardingIT extends IngestTestBase {
     void emptyShardsAreWrittenButLeftOutOfTheExpandList() {
         records("docs.jsonl", range(0, 3));
 
-        StageProcess.Result run = ingest("--input", in("docs.jsonl").toString(), "--shards", "16").run();
+        StageProcess.Result run =
+                ingest("--input", in("docs.jsonl").toString(), "--shards", "16").run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         JsonNode xcom = run.xcom();
@@ -162,9 +181,13 @@ class IngestShardingIT extends IngestTestBase {
     @Test
     void aRunWithAnotherShardCountReplacesTheOldShardFiles() {
         records("docs.jsonl", range(0, 40));
-        assertThat(ingest("--input", in("docs.jsonl").toString(), "--shards", "4").run().exitCode()).isZero();
+        assertThat(ingest("--input", in("docs.jsonl").toString(), "--shards", "4")
+                        .run()
+                        .exitCode())
+                .isZero();
 
-        StageProcess.Result run = ingest("--input", in("docs.jsonl").toString(), "--shards", "2").run();
+        StageProcess.Result run =
+                ingest("--input", in("docs.jsonl").toString(), "--shards", "2").run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(out().resolve(ShardFiles.name(0, 4))).doesNotExist();
@@ -175,19 +198,24 @@ class IngestShardingIT extends IngestTestBase {
     void moreShardsThanMaxMapLengthExits2NamingTheKeyAndWritesNothing() {
         records("docs.jsonl", range(0, 50));
 
-        StageProcess.Result fixed = ingest("--input", in("docs.jsonl").toString(), "--shards", "20",
-                "--max-map-length", "16").run();
-        StageProcess.Result bySize = ingest("--input", in("docs.jsonl").toString(), "--shard-size", "2",
-                "--max-map-length", "20").run();
+        StageProcess.Result fixed = ingest(
+                        "--input", in("docs.jsonl").toString(), "--shards", "20", "--max-map-length", "16")
+                .run();
+        StageProcess.Result bySize = ingest(
+                        "--input", in("docs.jsonl").toString(), "--shard-size", "2", "--max-map-length", "20")
+                .run();
         StageProcess.Result byEnv = ingest("--input", in("docs.jsonl").toString(), "--shard-size", "5")
-                .env("PODSTAGE_INGEST_MAX_MAP_LENGTH", "8").run();
+                .env("PODSTAGE_INGEST_MAX_MAP_LENGTH", "8")
+                .run();
 
         assertThat(fixed.exitCode()).as(fixed.toString()).isEqualTo(2);
         assertThat(fixed.logs()).contains("podstage.ingest.max-map-length=16").contains("max_map_length");
         assertThat(bySize.exitCode()).as(bySize.toString()).isEqualTo(2);
         assertThat(bySize.logs()).contains("25 shards").contains("podstage.ingest.max-map-length=20");
         assertThat(byEnv.exitCode()).as(byEnv.toString()).isEqualTo(2);
-        assertThat(byEnv.logs()).contains("10 shards").contains("podstage.ingest.max-map-length=8")
+        assertThat(byEnv.logs())
+                .contains("10 shards")
+                .contains("podstage.ingest.max-map-length=8")
                 .contains("--shard-size of at least 7");
         assertThat(out().resolve(Manifest.NAME)).doesNotExist();
         assertThat(fixed.xcomPath()).doesNotExist();
@@ -196,19 +224,24 @@ class IngestShardingIT extends IngestTestBase {
     @Test
     void repeatedIdsKeepTheFirstOccurrenceAndCountTheRestAsDropped() throws Exception {
         Files.createDirectories(in(""));
-        Files.write(in("dups.jsonl"), List.of(
-                "{\"id\":\"x\",\"text\":\"first x\"}",
-                "{\"id\":\"y\",\"text\":\"only y\"}",
-                "{\"id\":\"x\",\"text\":\"second x\"}",
-                "{\"id\":\"x\",\"text\":\"third x\"}"));
+        Files.write(
+                in("dups.jsonl"),
+                List.of(
+                        "{\"id\":\"x\",\"text\":\"first x\"}",
+                        "{\"id\":\"y\",\"text\":\"only y\"}",
+                        "{\"id\":\"x\",\"text\":\"second x\"}",
+                        "{\"id\":\"x\",\"text\":\"third x\"}"));
 
-        StageProcess.Result run = ingest("--input", in("dups.jsonl").toString(), "--shards", "2").run();
+        StageProcess.Result run =
+                ingest("--input", in("dups.jsonl").toString(), "--shards", "2").run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         List<JsonNode> records = allRecords(run);
         assertThat(records).extracting(r -> r.path("id").asText()).containsExactlyInAnyOrder("x", "y");
-        assertThat(records).filteredOn(r -> r.path("id").asText().equals("x"))
-                .extracting(r -> r.path("text").asText()).containsExactly("first x");
+        assertThat(records)
+                .filteredOn(r -> r.path("id").asText().equals("x"))
+                .extracting(r -> r.path("text").asText())
+                .containsExactly("first x");
         JsonNode xcom = run.xcom();
         assertThat(xcom.path("records_in").asLong()).isEqualTo(4);
         assertThat(xcom.path("records_out").asLong()).isEqualTo(2);

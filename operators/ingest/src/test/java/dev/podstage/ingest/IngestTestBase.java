@@ -1,18 +1,15 @@
 package dev.podstage.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.testkit.JsonLines;
+import dev.podstage.testkit.StageProcess;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.podstage.testkit.JsonLines;
-import dev.podstage.testkit.StageProcess;
 
 /** Each test: a temp directory with inputs under {@code in/} and the shards in {@code out/}. */
 abstract class IngestTestBase {
@@ -44,7 +41,9 @@ abstract class IngestTestBase {
      * own: a result's XCom is read when asked for, and must not be the next run's.
      */
     StageProcess ingestTo(Path output, String... args) {
-        return StageProcess.of(dir.resolve("run-" + ++runs)).args("--output", output.toString()).args(args);
+        return StageProcess.of(dir.resolve("run-" + ++runs))
+                .args("--output", output.toString())
+                .args(args);
     }
 
     /** Every record of the run's non-empty shards (as listed in its XCom), by shard index. */
@@ -61,7 +60,9 @@ abstract class IngestTestBase {
     /** id → shard index. */
     static Map<String, Integer> shardOfEachId(StageProcess.Result run) {
         Map<String, Integer> where = new LinkedHashMap<>();
-        shards(run).forEach((index, records) -> records.forEach(r -> where.put(r.path("id").asText(), index)));
+        shards(run)
+                .forEach((index, records) ->
+                        records.forEach(r -> where.put(r.path("id").asText(), index)));
         return where;
     }
 

@@ -3,12 +3,10 @@ package dev.podstage.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.OptionalInt;
-
-import org.junit.jupiter.api.Test;
-
 import dev.podstage.runtime.config.ConfigProblem;
 import dev.podstage.runtime.stage.ExitCode;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
 
 class ShardPlanTest {
 
@@ -32,7 +30,8 @@ class ShardPlanTest {
     @Test
     void moreShardsThanMaxMapLengthIsAConfigurationErrorNamingTheKey() {
         assertThatThrownBy(() -> new ShardPlan(OptionalInt.of(2000), 10, 1024).checkFixed())
-                .isInstanceOfSatisfying(ConfigProblem.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+                .isInstanceOfSatisfying(
+                        ConfigProblem.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
                 .hasMessageContaining("podstage.ingest.max-map-length=1024")
                 .hasMessageContaining("podstage.ingest.shards=2000");
         assertThatThrownBy(() -> new ShardPlan(OptionalInt.empty(), 100, 1024).shardCount(102_401))

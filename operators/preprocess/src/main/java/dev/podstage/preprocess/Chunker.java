@@ -24,16 +24,15 @@ import java.util.List;
 final class Chunker {
 
     /** One chunk: its text and its token estimate. */
-    record Chunk(String text, int tokens) {
-    }
+    record Chunk(String text, int tokens) {}
 
     private final int maxTokens;
     private final int overlapTokens;
 
     Chunker(int maxTokens, int overlapTokens) {
         if (maxTokens < 1 || overlapTokens < 0 || overlapTokens >= maxTokens) {
-            throw new IllegalArgumentException("need 0 <= overlap < max tokens, got " + overlapTokens + " / "
-                    + maxTokens);
+            throw new IllegalArgumentException(
+                    "need 0 <= overlap < max tokens, got " + overlapTokens + " / " + maxTokens);
         }
         this.maxTokens = maxTokens;
         this.overlapTokens = overlapTokens;
@@ -77,7 +76,8 @@ final class Chunker {
                     }
                 }
             }
-            chunks.add(new Chunk(text.substring(w.start[start], w.end[end - 1]),
+            chunks.add(new Chunk(
+                    text.substring(w.start[start], w.end[end - 1]),
                     Tokens.ofCodePoints(w.cpEnd[end - 1] - w.cpStart[start])));
             if (end == w.count) {
                 break;
@@ -150,7 +150,8 @@ final class Chunker {
                 w.start[w.count] = i;
                 w.cpStart[w.count] = cp;
                 while (i < length && text.charAt(i) != ' ' && text.charAt(i) != '\n') {
-                    if (Character.isHighSurrogate(text.charAt(i)) && i + 1 < length
+                    if (Character.isHighSurrogate(text.charAt(i))
+                            && i + 1 < length
                             && Character.isLowSurrogate(text.charAt(i + 1))) {
                         i++;
                     }

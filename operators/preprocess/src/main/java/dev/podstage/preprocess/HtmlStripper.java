@@ -1,7 +1,6 @@
 package dev.podstage.preprocess;
 
 import java.util.Set;
-
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Node;
@@ -21,15 +20,53 @@ import org.jsoup.select.NodeVisitor;
  */
 final class HtmlStripper {
 
-    static final Set<String> BLOCKS = Set.of("address", "article", "aside", "blockquote", "body", "caption", "dd",
-            "details", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
-            "h5", "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table",
-            "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul");
-    static final Set<String> HIDDEN = Set.of("script", "style", "noscript", "template", "svg", "math", "iframe",
-            "object", "canvas");
+    static final Set<String> BLOCKS = Set.of(
+            "address",
+            "article",
+            "aside",
+            "blockquote",
+            "body",
+            "caption",
+            "dd",
+            "details",
+            "div",
+            "dl",
+            "dt",
+            "fieldset",
+            "figcaption",
+            "figure",
+            "footer",
+            "form",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "header",
+            "hr",
+            "html",
+            "li",
+            "main",
+            "nav",
+            "ol",
+            "p",
+            "pre",
+            "section",
+            "summary",
+            "table",
+            "tbody",
+            "td",
+            "tfoot",
+            "th",
+            "thead",
+            "title",
+            "tr",
+            "ul");
+    static final Set<String> HIDDEN =
+            Set.of("script", "style", "noscript", "template", "svg", "math", "iframe", "object", "canvas");
 
-    private HtmlStripper() {
-    }
+    private HtmlStripper() {}
 
     static boolean hasTag(String text) {
         for (int i = text.indexOf('<'); i >= 0 && i + 1 < text.length(); i = text.indexOf('<', i + 1)) {

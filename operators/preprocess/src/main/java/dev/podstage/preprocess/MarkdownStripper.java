@@ -40,13 +40,13 @@ final class MarkdownStripper {
         Pattern.compile("\\\\([\\\\`*_{}\\[\\]()#+\\-.!|>~<])"),
     };
     /** The group each inline pattern keeps (bold keeps its second: the first is the marker). */
-    private static final String[] KEEP = { "$1", "$1", "$1", "$1", "$2", "$1", "$1", "$1", "$1" };
+    private static final String[] KEEP = {"$1", "$1", "$1", "$1", "$2", "$1", "$1", "$1", "$1"};
     /** Strings one of which a match must contain: a line without any of them skips the pattern. */
-    private static final String[][] TRIGGERS = { { "![" }, { "](" }, { "][" }, { "<" }, { "**", "__" }, { "*" },
-        { "_" }, { "~~" }, { "\\" } };
+    private static final String[][] TRIGGERS = {
+        {"!["}, {"]("}, {"]["}, {"<"}, {"**", "__"}, {"*"}, {"_"}, {"~~"}, {"\\"}
+    };
 
-    private MarkdownStripper() {
-    }
+    private MarkdownStripper() {}
 
     static String strip(String markdown) {
         StringBuilder out = new StringBuilder(markdown.length());
@@ -78,7 +78,9 @@ final class MarkdownStripper {
     }
 
     private static String stripLine(String line) {
-        if (RULE.matcher(line).matches() || SETEXT.matcher(line).matches() || TABLE_SEPARATOR.matcher(line).matches()
+        if (RULE.matcher(line).matches()
+                || SETEXT.matcher(line).matches()
+                || TABLE_SEPARATOR.matcher(line).matches()
                 || REFERENCE.matcher(line).matches()) {
             return "";
         }

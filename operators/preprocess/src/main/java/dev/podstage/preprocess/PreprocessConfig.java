@@ -1,10 +1,9 @@
 package dev.podstage.preprocess;
 
-import java.util.List;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.util.List;
 
 /** {@code podstage.preprocess.*}: each key settable as {@code PODSTAGE_PREPROCESS_…} or by its option. */
 @ConfigMapping(prefix = "podstage.preprocess")

@@ -1,17 +1,8 @@
 package dev.podstage.preprocess;
 
-import java.io.IOException;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.podstage.runtime.io.AtomicFile;
 import dev.podstage.runtime.io.DataUri;
 import dev.podstage.runtime.io.Json;
@@ -22,6 +13,12 @@ import dev.podstage.runtime.stage.ExitCode;
 import dev.podstage.runtime.stage.StageContext;
 import dev.podstage.runtime.stage.StageException;
 import dev.podstage.runtime.stage.StageOutcome;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * The work of one {@code preprocess} run: each document is cleaned ({@link TextPipeline}), cut into
@@ -67,8 +64,10 @@ final class PreprocessRun {
             JsonRecord record;
             while ((record = reader.next()) != null) {
                 if (ctx.shutdown().requested()) {
-                    throw new StageException(ExitCode.TRANSIENT, "stopped by SIGTERM after " + documents
-                            + " documents; nothing was written, a rerun starts over");
+                    throw new StageException(
+                            ExitCode.TRANSIENT,
+                            "stopped by SIGTERM after " + documents
+                                    + " documents; nothing was written, a rerun starts over");
                 }
                 documents++;
                 process(record, json, rejects);
@@ -76,9 +75,15 @@ final class PreprocessRun {
             }
             json.flush();
             long recordsIn = documents - rejectedHere + rejects.count();
-            StageOutcome outcome = new StageOutcome(recordsIn, chunksOut, rejects.count(),
-                    emptyDocuments + duplicateIds + deduplicated, List.of(DataUri.toUri(s.output())), metrics(),
-                    extra(rejects)).requireNothingLost(); // else nothing is committed
+            StageOutcome outcome = new StageOutcome(
+                            recordsIn,
+                            chunksOut,
+                            rejects.count(),
+                            emptyDocuments + duplicateIds + deduplicated,
+                            List.of(DataUri.toUri(s.output())),
+                            metrics(),
+                            extra(rejects))
+                    .requireNothingLost(); // else nothing is committed
             out.commit();
             rejects.commit();
             return outcome;
@@ -93,7 +98,8 @@ final class PreprocessRun {
     private void process(JsonRecord record, JsonGenerator json, Rejects rejects) throws IOException {
         JsonNode field = record.fields().get(s.textField());
         if (field == null || !field.isTextual()) {
-            String reason = field == null || field.isNull() ? "missing string field '" + s.textField() + "'"
+            String reason = field == null || field.isNull()
+                    ? "missing string field '" + s.textField() + "'"
                     : "field '" + s.textField() + "' is not a string";
             rejects.reject(record.line(), reason, record.fields().toString());
             rejectedHere++;
@@ -128,8 +134,15 @@ final class PreprocessRun {
         }
     }
 
-    private static void write(JsonGenerator json, String docId, int index, int count, Chunker.Chunk chunk,
-            JsonNode source, ObjectNode metadata) throws IOException {
+    private static void write(
+            JsonGenerator json,
+            String docId,
+            int index,
+            int count,
+            Chunker.Chunk chunk,
+            JsonNode source,
+            ObjectNode metadata)
+            throws IOException {
         json.writeStartObject();
         json.writeStringField("id", docId + "#" + index);
         json.writeStringField("doc_id", docId);
@@ -158,7 +171,9 @@ final class PreprocessRun {
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> field = it.next();
             String name = field.getKey();
-            boolean known = name.equals("id") || name.equals(s.textField()) || name.equals("source")
+            boolean known = name.equals("id")
+                    || name.equals(s.textField())
+                    || name.equals("source")
                     || (name.equals("metadata") && given instanceof ObjectNode);
             if (!known && !metadata.has(name)) {
                 metadata.set(name, field.getValue());
@@ -200,9 +215,17 @@ final class PreprocessRun {
         if (rejects.count() > 0) {
             extra.put("rejects_uri", DataUri.toUri(rejects.path()));
         }
-        LOG.info(String.format(Locale.ROOT, "%d documents → %d chunks, %d tokens (estimated); infer would cost about"
-                + " $%.4f at %s/%s per 1k tokens in/out with %d output tokens per chunk", documents - rejectedHere,
-                chunksOut, tokensTotal, cost, p.priceInputPer1k(), p.priceOutputPer1k(), p.expectedOutputTokens()));
+        LOG.info(String.format(
+                Locale.ROOT,
+                "%d documents → %d chunks, %d tokens (estimated); infer would cost about"
+                        + " $%.4f at %s/%s per 1k tokens in/out with %d output tokens per chunk",
+                documents - rejectedHere,
+                chunksOut,
+                tokensTotal,
+                cost,
+                p.priceInputPer1k(),
+                p.priceOutputPer1k(),
+                p.expectedOutputTokens()));
         return extra;
     }
 }

@@ -11,5 +11,4 @@ record PreprocessSettings(
         int chunkTokens,
         int chunkOverlap,
         boolean dedupe,
-        CostProjection projection) {
-}
+        CostProjection projection) {}

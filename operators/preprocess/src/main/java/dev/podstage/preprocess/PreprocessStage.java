@@ -1,15 +1,5 @@
 package dev.podstage.preprocess;
 
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import dev.podstage.runtime.config.Checks;
 import dev.podstage.runtime.config.ConfigProblem;
 import dev.podstage.runtime.config.SharedConfig;
@@ -18,6 +8,14 @@ import dev.podstage.runtime.stage.ConfiguredStage;
 import dev.podstage.runtime.stage.SingleFileIo;
 import dev.podstage.runtime.stage.SingleFileJob;
 import dev.podstage.runtime.stage.StageJob;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /** The {@code preprocess} stage: validates its configuration into a job that is a {@link PreprocessRun}. */
 @ApplicationScoped
@@ -38,19 +36,29 @@ public class PreprocessStage extends ConfiguredStage<PreprocessConfig> {
         Checks.positive(p + "chunk-tokens", c.chunkTokens());
         Checks.atLeast(p + "chunk-overlap", c.chunkOverlap(), 0);
         if (c.chunkOverlap() >= c.chunkTokens()) {
-            throw new ConfigProblem(p + "chunk-overlap", c.chunkOverlap(), "fewer tokens than " + p + "chunk-tokens="
-                    + c.chunkTokens() + " (half or less is usual)");
+            throw new ConfigProblem(
+                    p + "chunk-overlap",
+                    c.chunkOverlap(),
+                    "fewer tokens than " + p + "chunk-tokens=" + c.chunkTokens() + " (half or less is usual)");
         }
         Checks.nonNegative(p + "price-input-per-1k", c.priceInputPer1k());
         Checks.nonNegative(p + "price-output-per-1k", c.priceOutputPer1k());
         Checks.atLeast(p + "expected-output-tokens", c.expectedOutputTokens(), 0);
 
-        SingleFileIo io = SingleFileIo.of(shared, "one input URI (--input): a shard",
+        SingleFileIo io = SingleFileIo.of(
+                shared,
+                "one input URI (--input): a shard",
                 "exactly one input URI for preprocess (map the task over shards to process several)");
         TextPipeline pipeline = new TextPipeline(strip.contains("markdown"), strip.contains("html"), c.unicodeForm());
-        PreprocessSettings settings = new PreprocessSettings(io.input(), io.output(), textField, pipeline,
-                c.chunkTokens(), c.chunkOverlap(), c.dedupe(), new CostProjection(c.priceInputPer1k(),
-                        c.priceOutputPer1k(), c.expectedOutputTokens()));
+        PreprocessSettings settings = new PreprocessSettings(
+                io.input(),
+                io.output(),
+                textField,
+                pipeline,
+                c.chunkTokens(),
+                c.chunkOverlap(),
+                c.dedupe(),
+                new CostProjection(c.priceInputPer1k(), c.priceOutputPer1k(), c.expectedOutputTokens()));
         return new SingleFileJob(io, answerConfig(settings), context -> new PreprocessRun(settings, context).execute());
     }
 

@@ -1,11 +1,10 @@
 package dev.podstage.preprocess;
 
+import dev.podstage.runtime.io.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
-
-import dev.podstage.runtime.io.Sha256;
 
 /**
  * Texts seen in this run, kept as the first 128 bits of their sha256 rather than the texts: a
@@ -13,8 +12,7 @@ import dev.podstage.runtime.io.Sha256;
  */
 final class SeenDigests {
 
-    private record Key(long high, long low) {
-    }
+    private record Key(long high, long low) {}
 
     private final Sha256 sha256 = new Sha256();
     private final Set<Key> seen = new HashSet<>();

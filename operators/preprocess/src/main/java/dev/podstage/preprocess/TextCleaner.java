@@ -16,8 +16,7 @@ package dev.podstage.preprocess;
  */
 final class TextCleaner {
 
-    private TextCleaner() {
-    }
+    private TextCleaner() {}
 
     /** Zero-width space, word joiner, BOM, soft hyphen. */
     private static boolean invisible(char c) {
@@ -39,7 +38,10 @@ final class TextCleaner {
                 space = false; // spaces before a line break go
                 continue;
             }
-            if (c == ' ' || c == '\t' || c == '\u000B' || c == '\u000C'
+            if (c == ' '
+                    || c == '\t'
+                    || c == '\u000B'
+                    || c == '\u000C'
                     || (c > 0x7F && Character.getType(c) == Character.SPACE_SEPARATOR)) {
                 space = newlines == 0; // spaces after a line break go
                 continue;

@@ -10,8 +10,7 @@ final class Tokens {
 
     static final int CHARS_PER_TOKEN = 4;
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     static int ofCodePoints(int codePoints) {
         return (codePoints + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class ChunkerTest {
@@ -52,10 +51,11 @@ class ChunkerTest {
     void eachChunkRepeatsTheEndOfThePreviousOneUpToTheOverlap() {
         List<Chunker.Chunk> chunks = new Chunker(10, 3).split(words(30)); // overlap 12 code points: 2 words (9)
 
-        assertThat(texts(chunks)).startsWith(
-                "w000 w001 w002 w003 w004 w005 w006 w007",
-                "w006 w007 w008 w009 w010 w011 w012 w013",
-                "w012 w013 w014 w015 w016 w017 w018 w019");
+        assertThat(texts(chunks))
+                .startsWith(
+                        "w000 w001 w002 w003 w004 w005 w006 w007",
+                        "w006 w007 w008 w009 w010 w011 w012 w013",
+                        "w012 w013 w014 w015 w016 w017 w018 w019");
         for (int i = 1; i < chunks.size(); i++) {
             List<String> previous = Arrays.asList(chunks.get(i - 1).text().split(" "));
             List<String> current = Arrays.asList(chunks.get(i).text().split(" "));
@@ -69,8 +69,11 @@ class ChunkerTest {
         String text = "One two three four. Five six seven. Eight nine ten eleven twelve.";
         List<Chunker.Chunk> chunks = new Chunker(10, 5).split(text); // 40 code points, overlap 20
 
-        assertThat(texts(chunks)).containsExactly("One two three four. Five six seven.",
-                "Five six seven. Eight nine ten eleven", "nine ten eleven twelve."); // "Eight …" is 21 > 20 back
+        assertThat(texts(chunks))
+                .containsExactly(
+                        "One two three four. Five six seven.",
+                        "Five six seven. Eight nine ten eleven",
+                        "nine ten eleven twelve."); // "Eight …" is 21 > 20 back
     }
 
     @Test
@@ -78,8 +81,8 @@ class ChunkerTest {
         String text = "Aaaa bbbb cccc dddd. Eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm.";
         List<Chunker.Chunk> chunks = new Chunker(10, 0).split(text); // 40 code points
 
-        assertThat(texts(chunks)).containsExactly("Aaaa bbbb cccc dddd.", "Eeee ffff gggg hhhh iiii jjjj kkkk llll",
-                "mmmm.");
+        assertThat(texts(chunks))
+                .containsExactly("Aaaa bbbb cccc dddd.", "Eeee ffff gggg hhhh iiii jjjj kkkk llll", "mmmm.");
     }
 
     @Test
@@ -111,7 +114,9 @@ class ChunkerTest {
         String emoji = "\uD83D\uDE00".repeat(10); // 10 code points, 20 chars
         List<Chunker.Chunk> chunks = new Chunker(1, 0).split(emoji); // 4 code points per chunk
 
-        assertThat(chunks).extracting(c -> c.text().codePointCount(0, c.text().length())).containsExactly(4, 4, 2);
+        assertThat(chunks)
+                .extracting(c -> c.text().codePointCount(0, c.text().length()))
+                .containsExactly(4, 4, 2);
         assertThat(String.join("", texts(chunks))).isEqualTo(emoji);
     }
 

@@ -28,7 +28,8 @@ class HtmlStripperTest {
 
     @Test
     void entitiesAreDecoded() {
-        assertThat(strip("<p>caf&eacute; &amp; cr&#232;me &lt;tag&gt; &#x1F600;</p>")).isEqualTo("café & crème <tag> \uD83D\uDE00");
+        assertThat(strip("<p>caf&eacute; &amp; cr&#232;me &lt;tag&gt; &#x1F600;</p>"))
+                .isEqualTo("café & crème <tag> \uD83D\uDE00");
     }
 
     @Test

@@ -12,7 +12,8 @@ class MarkdownStripperTest {
 
     @Test
     void headingsQuotesListsAndRulesLoseTheirMarkers() {
-        String md = "# Title #\n\nSetext\n======\n\n> quoted\n> > nested\n\n- one\n* two\n1. three\n- [x] done\n\n---\nend";
+        String md =
+                "# Title #\n\nSetext\n======\n\n> quoted\n> > nested\n\n- one\n* two\n1. three\n- [x] done\n\n---\nend";
 
         assertThat(strip(md)).isEqualTo("Title\n\nSetext\n\nquoted\nnested\n\none\ntwo\nthree\ndone\n\nend");
     }
@@ -35,7 +36,8 @@ class MarkdownStripperTest {
     void codeKeepsItsContentVerbatim() {
         String md = "Run `a*b*c` now.\n\n```python\nx = 1  # *not* a heading\n# comment\n```\nafter";
 
-        assertThat(MarkdownStripper.strip(md)).isEqualTo("Run a*b*c now.\n\n\nx = 1  # *not* a heading\n# comment\n\nafter");
+        assertThat(MarkdownStripper.strip(md))
+                .isEqualTo("Run a*b*c now.\n\n\nx = 1  # *not* a heading\n# comment\n\nafter");
     }
 
     @Test

@@ -2,20 +2,17 @@ package dev.podstage.preprocess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.testkit.JsonLines;
+import dev.podstage.testkit.StageProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.podstage.testkit.JsonLines;
-import dev.podstage.testkit.StageProcess;
 
 class PreprocessIT {
 
@@ -53,24 +50,40 @@ class PreprocessIT {
             longText.append("Sentence number ").append(i).append(" is here. ");
         }
         List<Map<String, Object>> docs = List.of(
-                Map.of("id", "long", "text", longText.toString(), "source", Map.of("file", "a.txt"),
-                        "metadata", Map.of("lang", "en")),
+                Map.of(
+                        "id",
+                        "long",
+                        "text",
+                        longText.toString(),
+                        "source",
+                        Map.of("file", "a.txt"),
+                        "metadata",
+                        Map.of("lang", "en")),
                 Map.of("id", "short", "text", "Just one chunk.", "topic", "misc"));
         JsonLines.write(input(), docs.size(), docs::get);
 
-        StageProcess.Result run = preprocess("--chunk-tokens", "32", "--chunk-overlap", "8").run();
+        StageProcess.Result run =
+                preprocess("--chunk-tokens", "32", "--chunk-overlap", "8").run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         List<JsonNode> chunks = JsonLines.read(output());
-        List<JsonNode> ofLong = chunks.stream().filter(c -> c.path("doc_id").asText().equals("long")).toList();
+        List<JsonNode> ofLong = chunks.stream()
+                .filter(c -> c.path("doc_id").asText().equals("long"))
+                .toList();
         assertThat(ofLong.size()).isGreaterThan(5);
         for (int i = 0; i < ofLong.size(); i++) {
             JsonNode c = ofLong.get(i);
             assertThat(c.path("id").asText()).isEqualTo("long#" + i);
             assertThat(c.path("chunk_index").asInt()).isEqualTo(i);
             assertThat(c.path("chunk_count").asInt()).isEqualTo(ofLong.size());
-            assertThat(c.path("tokens").asInt()).isBetween(1, 32)
-                    .isEqualTo((c.path("text").asText().codePointCount(0, c.path("text").asText().length()) + 3) / 4);
+            assertThat(c.path("tokens").asInt())
+                    .isBetween(1, 32)
+                    .isEqualTo((c.path("text")
+                                            .asText()
+                                            .codePointCount(
+                                                    0, c.path("text").asText().length())
+                                    + 3)
+                            / 4);
             assertThat(c.path("source").path("file").asText()).isEqualTo("a.txt");
             assertThat(c.path("metadata").path("lang").asText()).isEqualTo("en");
             assertThat(c.path("text").asText()).startsWith("Sentence").endsWith("here.");
@@ -79,7 +92,10 @@ class PreprocessIT {
         String secondStart = ofLong.get(1).path("text").asText();
         String overlap = secondStart.substring(0, secondStart.indexOf(" is here.") + " is here.".length());
         assertThat(firstEnd).endsWith(overlap);
-        JsonNode shortChunk = chunks.stream().filter(c -> c.path("doc_id").asText().equals("short")).findFirst().orElseThrow();
+        JsonNode shortChunk = chunks.stream()
+                .filter(c -> c.path("doc_id").asText().equals("short"))
+                .findFirst()
+                .orElseThrow();
         assertThat(shortChunk.path("id").asText()).isEqualTo("short#0");
         assertThat(shortChunk.path("metadata").path("topic").asText()).isEqualTo("misc");
         assertThat(shortChunk.has("source")).isFalse();
@@ -94,17 +110,26 @@ class PreprocessIT {
 
     @Test
     void stripsHtmlAndMarkdownNormalisesAndCleansWhenAsked() {
-        JsonLines.write(input(), 3, i -> List.of(
-                doc("html", "<html><head><style>p{}</style></head><body><h1>Caf&eacute;</h1><p>Hello&nbsp;&nbsp;"
-                        + "<b>world</b></p><script>evil()</script></body></html>"),
-                doc("md", "## Cafe\u0301 menu\n\n* **Espresso** \u2014 [details](http://x)\n* `latte`\n"),
-                doc("plain", "  tabs\tand\u0007 bells \r\n\r\n\r\n  and\u200B more  ")).get(i));
+        JsonLines.write(
+                input(),
+                3,
+                i -> List.of(
+                                doc(
+                                        "html",
+                                        "<html><head><style>p{}</style></head><body><h1>Caf&eacute;</h1><p>Hello&nbsp;&nbsp;"
+                                                + "<b>world</b></p><script>evil()</script></body></html>"),
+                                doc(
+                                        "md",
+                                        "## Cafe\u0301 menu\n\n* **Espresso** \u2014 [details](http://x)\n* `latte`\n"),
+                                doc("plain", "  tabs\tand\u0007 bells \r\n\r\n\r\n  and\u200B more  "))
+                        .get(i));
 
         StageProcess.Result run = preprocess("--strip", "html,markdown").run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         Map<String, String> text = new LinkedHashMap<>();
-        JsonLines.read(output()).forEach(c -> text.put(c.path("doc_id").asText(), c.path("text").asText()));
+        JsonLines.read(output())
+                .forEach(c -> text.put(c.path("doc_id").asText(), c.path("text").asText()));
         assertThat(text.get("html")).isEqualTo("Caf\u00E9\n\nHello world");
         assertThat(text.get("md")).isEqualTo("Caf\u00E9 menu\n\nEspresso \u2014 details\nlatte");
         assertThat(text.get("plain")).isEqualTo("tabs and bells\n\nand more");
@@ -122,13 +147,17 @@ class PreprocessIT {
 
     @Test
     void emptiesRepeatedIdsAndRepeatedChunksAreDroppedAndCounted() {
-        JsonLines.write(input(), 6, i -> List.of(
-                doc("a", "The same text."),
-                doc("b", "The same text."),
-                doc("empty", " \n\t\u200B "),
-                doc("tags-only", "<div><script>x()</script></div>"),
-                doc("a", "A different text with a repeated id."),
-                doc("c", "Something else.")).get(i));
+        JsonLines.write(
+                input(),
+                6,
+                i -> List.of(
+                                doc("a", "The same text."),
+                                doc("b", "The same text."),
+                                doc("empty", " \n\t\u200B "),
+                                doc("tags-only", "<div><script>x()</script></div>"),
+                                doc("a", "A different text with a repeated id."),
+                                doc("c", "Something else."))
+                        .get(i));
 
         StageProcess.Result run = preprocess("--strip", "html").run();
 
@@ -157,8 +186,14 @@ class PreprocessIT {
     void theSummaryProjectsWhatInferWouldCost() {
         JsonLines.write(input(), 2, i -> doc("d" + i, "x".repeat(400) + " " + i)); // 402 code points: 101 tokens
 
-        StageProcess.Result run = preprocess("--price-input-per-1k", "0.5", "--price-output-per-1k", "1.5",
-                "--expected-output-tokens", "100").run();
+        StageProcess.Result run = preprocess(
+                        "--price-input-per-1k",
+                        "0.5",
+                        "--price-output-per-1k",
+                        "1.5",
+                        "--expected-output-tokens",
+                        "100")
+                .run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         JsonNode xcom = run.xcom();
@@ -171,12 +206,14 @@ class PreprocessIT {
 
     @Test
     void badLinesAndMissingTextGoToRejectsWithLineAndReason() throws Exception {
-        Files.write(input(), List.of(
-                "{\"id\":\"ok\",\"text\":\"fine\"}",
-                "not json",
-                "{\"text\":\"no id\"}",
-                "{\"id\":\"no-text\"}",
-                "{\"id\":\"num\",\"text\":5}"));
+        Files.write(
+                input(),
+                List.of(
+                        "{\"id\":\"ok\",\"text\":\"fine\"}",
+                        "not json",
+                        "{\"text\":\"no id\"}",
+                        "{\"id\":\"no-text\"}",
+                        "{\"id\":\"num\",\"text\":5}"));
 
         StageProcess.Result run = preprocess("--max-reject-ratio", "0.9").run();
 
@@ -195,26 +232,31 @@ class PreprocessIT {
 
     @Test
     void aBinaryShardIsRejectedLineByLineAndFailsTheRatio() throws Exception {
-        Files.write(input(), new byte[] { 0, 1, 2, (byte) 0xFF, '\n', (byte) 0xC3, 0x28, '\n' });
+        Files.write(input(), new byte[] {0, 1, 2, (byte) 0xFF, '\n', (byte) 0xC3, 0x28, '\n'});
 
         StageProcess.Result run = preprocess().run();
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
         assertThat(JsonLines.read(dir.resolve("chunks.jsonl.rejects.jsonl")))
-                .extracting(r -> r.path("reason").asText()).containsExactly("not valid UTF-8", "not valid UTF-8");
+                .extracting(r -> r.path("reason").asText())
+                .containsExactly("not valid UTF-8", "not valid UTF-8");
     }
 
     @Test
     void badConfigurationExits2NamingTheKeyBeforeAnyWork() {
         JsonLines.write(input(), 1, i -> doc("d", "text"));
 
-        StageProcess.Result overlap = preprocess("--chunk-tokens", "64", "--chunk-overlap", "64").run();
+        StageProcess.Result overlap =
+                preprocess("--chunk-tokens", "64", "--chunk-overlap", "64").run();
         StageProcess.Result strip = preprocess("--strip", "html,pdf").run();
-        StageProcess.Result form = preprocess().env("PODSTAGE_PREPROCESS_UNICODE_FORM", "nfd").run();
+        StageProcess.Result form =
+                preprocess().env("PODSTAGE_PREPROCESS_UNICODE_FORM", "nfd").run();
         StageProcess.Result price = preprocess("--price-input-per-1k", "-1").run();
 
         assertThat(overlap.exitCode()).isEqualTo(2);
-        assertThat(overlap.logs()).contains("podstage.preprocess.chunk-overlap='64'").contains("chunk-tokens=64");
+        assertThat(overlap.logs())
+                .contains("podstage.preprocess.chunk-overlap='64'")
+                .contains("chunk-tokens=64");
         assertThat(strip.exitCode()).isEqualTo(2);
         assertThat(strip.logs()).contains("podstage.preprocess.strip").contains("pdf");
         assertThat(form.exitCode()).isEqualTo(2);
@@ -228,9 +270,11 @@ class PreprocessIT {
     void aRerunWritesTheSameChunksUnderTheSameJobKey() throws Exception {
         JsonLines.write(input(), 20, i -> doc("d" + i, "Document " + i + ". ".repeat(3) + "word ".repeat(40 + i)));
 
-        StageProcess.Result first = preprocess("--chunk-tokens", "20", "--chunk-overlap", "5").run();
+        StageProcess.Result first =
+                preprocess("--chunk-tokens", "20", "--chunk-overlap", "5").run();
         byte[] firstBytes = Files.readAllBytes(output());
-        StageProcess.Result second = preprocess("--chunk-tokens", "20", "--chunk-overlap", "5").run();
+        StageProcess.Result second =
+                preprocess("--chunk-tokens", "20", "--chunk-overlap", "5").run();
 
         assertThat(first.exitCode()).isZero();
         assertThat(second.exitCode()).isZero();
@@ -243,14 +287,22 @@ class PreprocessIT {
         StageProcess.Result help = preprocess("--help").run();
 
         assertThat(help.exitCode()).isZero();
-        assertThat(help.stdout().replaceAll("\\s+", " ")).contains("--strip").contains("PODSTAGE_PREPROCESS_STRIP").contains("Default: none")
-                .contains("--chunk-tokens").contains("Default: 512").contains("--chunk-overlap").contains("Default: 64")
-                .contains("--price-input-per-1k").contains("--expected-output-tokens").contains("Default: 256");
+        assertThat(help.stdout().replaceAll("\\s+", " "))
+                .contains("--strip")
+                .contains("PODSTAGE_PREPROCESS_STRIP")
+                .contains("Default: none")
+                .contains("--chunk-tokens")
+                .contains("Default: 512")
+                .contains("--chunk-overlap")
+                .contains("Default: 64")
+                .contains("--price-input-per-1k")
+                .contains("--expected-output-tokens")
+                .contains("Default: 256");
     }
 
     @Test
     void aByteOrderMarkBeforeTheFirstDocumentCostsNoDocument() throws Exception {
-        byte[] bom = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
         byte[] docs = "{\"id\":\"first\",\"text\":\"One.\"}\n{\"id\":\"second\",\"text\":\"Two.\"}\n"
                 .getBytes(StandardCharsets.UTF_8);
         byte[] file = new byte[bom.length + docs.length];
@@ -261,7 +313,9 @@ class PreprocessIT {
         StageProcess.Result run = preprocess().run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(JsonLines.read(output())).extracting(c -> c.path("doc_id").asText()).containsExactly("first", "second");
+        assertThat(JsonLines.read(output()))
+                .extracting(c -> c.path("doc_id").asText())
+                .containsExactly("first", "second");
         assertThat(run.xcom().path("rejects").asLong()).isZero();
     }
 }

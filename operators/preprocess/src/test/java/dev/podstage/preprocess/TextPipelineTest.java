@@ -9,14 +9,18 @@ class TextPipelineTest {
     @Test
     void nfcComposesAndNfkcAlsoFoldsCompatibilityCharacters() {
         String decomposed = "Cafe\u0301 \uFB01le"; // e + combining acute, "fi" ligature
-        assertThat(new TextPipeline(false, false, UnicodeForm.NFC).apply(decomposed)).isEqualTo("Caf\u00E9 \uFB01le");
-        assertThat(new TextPipeline(false, false, UnicodeForm.NFKC).apply(decomposed)).isEqualTo("Caf\u00E9 file");
-        assertThat(new TextPipeline(false, false, UnicodeForm.NONE).apply(decomposed)).isEqualTo(decomposed);
+        assertThat(new TextPipeline(false, false, UnicodeForm.NFC).apply(decomposed))
+                .isEqualTo("Caf\u00E9 \uFB01le");
+        assertThat(new TextPipeline(false, false, UnicodeForm.NFKC).apply(decomposed))
+                .isEqualTo("Caf\u00E9 file");
+        assertThat(new TextPipeline(false, false, UnicodeForm.NONE).apply(decomposed))
+                .isEqualTo(decomposed);
     }
 
     @Test
     void entitiesAreDecodedBeforeNormalisation() {
-        assertThat(new TextPipeline(false, true, UnicodeForm.NFC).apply("<p>e&#x301;</p>")).isEqualTo("\u00E9");
+        assertThat(new TextPipeline(false, true, UnicodeForm.NFC).apply("<p>e&#x301;</p>"))
+                .isEqualTo("\u00E9");
     }
 
     @Test
@@ -30,6 +34,7 @@ class TextPipelineTest {
 
     @Test
     void withoutStrippingMarkupIsText() {
-        assertThat(new TextPipeline(false, false, UnicodeForm.NFC).apply("<b>x</b>  **y**")).isEqualTo("<b>x</b> **y**");
+        assertThat(new TextPipeline(false, false, UnicodeForm.NFC).apply("<b>x</b>  **y**"))
+                .isEqualTo("<b>x</b> **y**");
     }
 }

@@ -14,8 +14,7 @@ import java.util.TreeMap;
 final class Batch {
 
     /** A row and its record's place: the input file and line. */
-    record Sourced(Row row, Path input, long line) {
-    }
+    record Sourced(Row row, Path input, long line) {}
 
     private final TreeMap<String, Sourced> rows = new TreeMap<>();
     private long superseded;

@@ -3,7 +3,6 @@ package dev.podstage.store;
 import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.podstage.runtime.io.Json;
 import dev.podstage.runtime.io.JsonRecord;
 
@@ -71,7 +70,8 @@ final class ChunkRows {
             if (i > 0) {
                 literal.append(',');
             }
-            literal.append(NumberOutput.toString(v.floatValue(), true)); // what a real column keeps, in its shortest text
+            literal.append(
+                    NumberOutput.toString(v.floatValue(), true)); // what a real column keeps, in its shortest text
         }
         return literal.append('}').toString();
     }

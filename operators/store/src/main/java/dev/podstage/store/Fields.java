@@ -1,10 +1,9 @@
 package dev.podstage.store;
 
-import java.util.Iterator;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.Map;
 
 /**
  * Typed reads of record fields that turn a missing or mistyped value into a {@link RowProblem}.
@@ -13,8 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class Fields {
 
-    private Fields() {
-    }
+    private Fields() {}
 
     static String text(ObjectNode record, String field) throws RowProblem {
         JsonNode node = record.get(field);
@@ -101,7 +99,7 @@ final class Fields {
             return node.textValue().indexOf('\u0000') >= 0;
         }
         if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (e.getKey().indexOf('\u0000') >= 0 || holdsNul(e.getValue())) {
                     return true;

@@ -1,7 +1,6 @@
 package dev.podstage.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.podstage.runtime.io.Json;
 
 /**
@@ -15,8 +14,7 @@ final class InferRejects {
 
     static final String ENDPOINT_REFUSAL = "endpoint rejected";
 
-    private InferRejects() {
-    }
+    private InferRejects() {}
 
     static String recordId(long line, String reason, String raw) {
         if (raw != null && raw.startsWith("{")) {

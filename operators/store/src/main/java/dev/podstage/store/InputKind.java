@@ -1,8 +1,7 @@
 package dev.podstage.store;
 
-import java.util.Locale;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
 
 /**
  * What an input holds: embed's chunks ({@code embedding}) or infer's results ({@code output}).

@@ -2,7 +2,6 @@ package dev.podstage.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.podstage.runtime.io.Json;
 import dev.podstage.runtime.io.JsonRecord;
 
@@ -41,7 +40,11 @@ final class ResultRows {
         row.put("endpoint", Fields.textOr(in, "endpoint", null));
         row.put("cached", Fields.flag(in, "cached"));
         row.put("deduplicated", Fields.flag(in, "deduplicated"));
-        return new Row(Row.key(row.get("id").textValue(), row.get("variant").textValue(), row.get("model").textValue()),
+        return new Row(
+                Row.key(
+                        row.get("id").textValue(),
+                        row.get("variant").textValue(),
+                        row.get("model").textValue()),
                 row);
     }
 
@@ -51,7 +54,8 @@ final class ResultRows {
         row.put("error", Fields.checked("reason", error));
         row.put("cached", false);
         row.put("deduplicated", false);
-        return new Row(Row.key(id, row.get("variant").textValue(), row.get("model").textValue()), row);
+        return new Row(
+                Row.key(id, row.get("variant").textValue(), row.get("model").textValue()), row);
     }
 
     private ObjectNode keyColumns(String id, ObjectNode in) throws RowProblem {

@@ -1,15 +1,12 @@
 package dev.podstage.store;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podstage.runtime.db.Db;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.podstage.runtime.db.Db;
 
 /**
  * {@code podstage_runs}: one row per Airflow task instance (dag, run, task, map index) that stored
@@ -43,8 +40,12 @@ public class RunLog {
 
     void started(RunStamp stamp, String stage) {
         String row = stamp.runRow(stage).toString();
-        Db.await("recording the run", () -> sessions.get().withTransaction(session ->
-                session.createNativeQuery(STARTED).setParameter(1, row).executeUpdate()));
+        Db.await(
+                "recording the run",
+                () -> sessions.get()
+                        .withTransaction(session -> session.createNativeQuery(STARTED)
+                                .setParameter(1, row)
+                                .executeUpdate()));
     }
 
     /** {@code finished} carries status, records_in/out, rejects, dropped, tables and message. */
@@ -52,8 +53,12 @@ public class RunLog {
         ObjectNode row = stamp.runRow(stage);
         row.setAll(finished);
         String json = row.toString();
-        Db.await("recording the run's end", () -> sessions.get().withTransaction(session ->
-                session.createNativeQuery(FINISHED).setParameter(1, json).executeUpdate()));
+        Db.await(
+                "recording the run's end",
+                () -> sessions.get()
+                        .withTransaction(session -> session.createNativeQuery(FINISHED)
+                                .setParameter(1, json)
+                                .executeUpdate()));
     }
 
     /** On the way out of a failed run: the failure that matters is the run's, not this one. */

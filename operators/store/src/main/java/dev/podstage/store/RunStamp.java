@@ -1,7 +1,6 @@
 package dev.podstage.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.podstage.runtime.io.Json;
 import dev.podstage.runtime.stage.AirflowContext;
 
@@ -13,8 +12,8 @@ import dev.podstage.runtime.stage.AirflowContext;
 record RunStamp(String dagId, String runId, String taskId, String mapIndex, String tryNumber, String jobKey) {
 
     static RunStamp of(AirflowContext airflow, String jobKey) {
-        return new RunStamp(airflow.dagId(), airflow.runId(), airflow.taskId(), airflow.mapIndex(), airflow.tryNumber(),
-                jobKey);
+        return new RunStamp(
+                airflow.dagId(), airflow.runId(), airflow.taskId(), airflow.mapIndex(), airflow.tryNumber(), jobKey);
     }
 
     /** The columns every stored row carries, as one JSON parameter (nulls outside Airflow). */

@@ -1,10 +1,9 @@
 package dev.podstage.store;
 
-import java.util.List;
-import java.util.Optional;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.List;
+import java.util.Optional;
 
 /** {@code podstage.store.*}: every key settable as {@code PODSTAGE_STORE_…} or as the option of the same name. */
 @ConfigMapping(prefix = "podstage.store")

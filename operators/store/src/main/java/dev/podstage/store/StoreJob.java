@@ -1,13 +1,12 @@
 package dev.podstage.store;
 
+import dev.podstage.runtime.stage.StageContext;
+import dev.podstage.runtime.stage.StageJob;
+import dev.podstage.runtime.stage.StageOutcome;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import dev.podstage.runtime.stage.StageContext;
-import dev.podstage.runtime.stage.StageJob;
-import dev.podstage.runtime.stage.StageOutcome;
 
 /** One prepared {@code store} run; the work itself is a {@link StoreRun}. */
 final class StoreJob implements StageJob {
@@ -18,7 +17,11 @@ final class StoreJob implements StageJob {
     private final Upserts upserts;
     private final RunLog runLog;
 
-    StoreJob(StoreSettings settings, Map<String, Object> answerConfig, StoreSchema schema, Upserts upserts,
+    StoreJob(
+            StoreSettings settings,
+            Map<String, Object> answerConfig,
+            StoreSchema schema,
+            Upserts upserts,
             RunLog runLog) {
         this.settings = settings;
         this.answerConfig = answerConfig;

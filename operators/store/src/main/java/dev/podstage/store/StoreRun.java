@@ -1,24 +1,8 @@
 package dev.podstage.store;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.podstage.runtime.db.Db;
 import dev.podstage.runtime.io.AtomicFile;
 import dev.podstage.runtime.io.DataUri;
@@ -31,6 +15,19 @@ import dev.podstage.runtime.stage.StageContext;
 import dev.podstage.runtime.stage.StageException;
 import dev.podstage.runtime.stage.StageOutcome;
 import io.micrometer.core.instrument.Timer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * The work of one {@code store} run: ensure the schema, then stream each input, check each record
@@ -99,17 +96,31 @@ final class StoreRun {
             long recordsIn = accepted + rejects.count() - ownRejects; // lines the reader rejected were input too
             writeReceipt();
             rejects.commit();
-            StageOutcome outcome = new StageOutcome(recordsIn, rowsOut, rejects.count(), superseded,
-                    List.of(DataUri.toUri(s.output())), metrics(start), extra());
+            StageOutcome outcome = new StageOutcome(
+                    recordsIn,
+                    rowsOut,
+                    rejects.count(),
+                    superseded,
+                    List.of(DataUri.toUri(s.output())),
+                    metrics(start),
+                    extra());
             boolean tooManyRejects = outcome.rejects() > ctx.shared().maxRejectRatio() * recordsIn;
-            runLog.finished(stamp, STAGE, finishedRow(tooManyRejects ? "failed" : "success", outcome,
-                    tooManyRejects ? "rejects above podstage.max-reject-ratio" : null));
-            LOG.infof("stored %d rows in %d batches (%s), embeddings as %s", rowsOut, batches, describeTables(),
-                    state.embeddings().columnType());
+            runLog.finished(
+                    stamp,
+                    STAGE,
+                    finishedRow(
+                            tooManyRejects ? "failed" : "success",
+                            outcome,
+                            tooManyRejects ? "rejects above podstage.max-reject-ratio" : null));
+            LOG.infof(
+                    "stored %d rows in %d batches (%s), embeddings as %s",
+                    rowsOut, batches, describeTables(), state.embeddings().columnType());
             return outcome;
         } catch (StageException e) {
-            runLog.finishedQuietly(stamp, STAGE, finishedRow(e.exitCode() == ExitCode.TRANSIENT ? "interrupted" : "failed",
-                    null, e.getMessage()));
+            runLog.finishedQuietly(
+                    stamp,
+                    STAGE,
+                    finishedRow(e.exitCode() == ExitCode.TRANSIENT ? "interrupted" : "failed", null, e.getMessage()));
             throw e;
         } catch (RuntimeException e) {
             runLog.finishedQuietly(stamp, STAGE, finishedRow("failed", null, Db.describe(e)));
@@ -130,17 +141,26 @@ final class StoreRun {
                 if (kind == null) {
                     kind = InputKind.detect(record.fields());
                     if (kind == null) {
-                        reject(input, record.line(), "neither a chunk (no 'embedding') nor a result (no 'output')",
+                        reject(
+                                input,
+                                record.line(),
+                                "neither a chunk (no 'embedding') nor a result (no 'output')",
                                 record.fields().toString());
                         continue;
                     }
                     LOG.infof("%s holds %s", DataUri.toUri(input), kind.configName());
                 }
                 try {
-                    batch.add(kind == InputKind.CHUNKS ? chunkRows.toRow(record) : resultRows.toRow(record), input,
+                    batch.add(
+                            kind == InputKind.CHUNKS ? chunkRows.toRow(record) : resultRows.toRow(record),
+                            input,
                             record.line());
                 } catch (RowProblem problem) {
-                    reject(input, record.line(), problem.getMessage(), record.fields().toString());
+                    reject(
+                            input,
+                            record.line(),
+                            problem.getMessage(),
+                            record.fields().toString());
                     continue;
                 }
                 if (batch.size() >= s.batchSize()) {
@@ -202,12 +222,16 @@ final class StoreRun {
         }
         JsonNode number = reject.get("line");
         JsonNode reason = reject.get("reason");
-        if (!reject.isObject() || number == null || !number.canConvertToLong() || reason == null || !reason.isTextual()) {
+        if (!reject.isObject()
+                || number == null
+                || !number.canConvertToLong()
+                || reason == null
+                || !reason.isTextual()) {
             throw new RowProblem("not an infer reject: needs a number 'line' and a string 'reason'");
         }
         JsonNode raw = reject.get("raw");
-        String id = InferRejects.recordId(number.longValue(), reason.textValue(), raw != null && raw.isTextual()
-                ? raw.textValue() : null);
+        String id = InferRejects.recordId(
+                number.longValue(), reason.textValue(), raw != null && raw.isTextual() ? raw.textValue() : null);
         return resultRows.errorRow(id, reason.textValue());
     }
 
@@ -232,8 +256,8 @@ final class StoreRun {
         List<Row> rows = sourced.stream().map(Batch.Sourced::row).toList();
         long start = System.nanoTime();
         return (kind == InputKind.CHUNKS
-                ? upserts.chunks(rows, stamp, state.embeddings().pgvector())
-                : upserts.results(rows, stamp))
+                        ? upserts.chunks(rows, stamp, state.embeddings().pgvector())
+                        : upserts.results(rows, stamp))
                 .thenApply(counts -> new Committed(counts, rows.size(), System.nanoTime() - start));
     }
 
@@ -257,7 +281,11 @@ final class StoreRun {
     private Committed storeAroundRefusal(InputKind kind, List<Batch.Sourced> rows, Db.Refusal refusal) {
         if (rows.size() == 1) {
             Batch.Sourced row = rows.get(0);
-            reject(row.input(), row.line(), "the database refused the row: " + refusal, row.row().columns().toString());
+            reject(
+                    row.input(),
+                    row.line(),
+                    "the database refused the row: " + refusal,
+                    row.row().columns().toString());
             return Committed.NOTHING;
         }
         int half = rows.size() / 2;
@@ -282,7 +310,8 @@ final class StoreRun {
         try {
             committed = Db.join("upserting a batch of " + inFlightBatch.size() + " rows", inFlight);
         } catch (RuntimeException e) {
-            committed = storeAroundRefusal(inFlightKind, inFlightBatch, Db.rowRefusal(e).orElseThrow(() -> e));
+            committed = storeAroundRefusal(
+                    inFlightKind, inFlightBatch, Db.rowRefusal(e).orElseThrow(() -> e));
         }
         waitNanos += System.nanoTime() - waitStart;
         inFlight = null;
@@ -290,16 +319,24 @@ final class StoreRun {
         batchTimer.record(committed.nanos(), TimeUnit.NANOSECONDS);
         committed.counts().forEach((table, c) -> {
             tables.merge(table, c, TableCounts::plus);
-            ctx.metrics().counter("store.rows", "table", table, "outcome", "inserted").increment(c.inserted());
-            ctx.metrics().counter("store.rows", "table", table, "outcome", "updated").increment(c.updated());
-            ctx.metrics().counter("store.rows", "table", table, "outcome", "unchanged").increment(c.unchanged());
+            ctx.metrics()
+                    .counter("store.rows", "table", table, "outcome", "inserted")
+                    .increment(c.inserted());
+            ctx.metrics()
+                    .counter("store.rows", "table", table, "outcome", "updated")
+                    .increment(c.updated());
+            ctx.metrics()
+                    .counter("store.rows", "table", table, "outcome", "unchanged")
+                    .increment(c.unchanged());
         });
         rowsOut += committed.rows();
         batches++;
         ctx.progress().done(inFlightProgress);
         if (ctx.shutdown().requested()) {
-            throw new StageException(ExitCode.TRANSIENT, "stopped by SIGTERM after " + batches + " committed batches ("
-                    + rowsOut + " rows); a rerun upserts the input again and leaves the stored rows as they are");
+            throw new StageException(
+                    ExitCode.TRANSIENT,
+                    "stopped by SIGTERM after " + batches + " committed batches (" + rowsOut
+                            + " rows); a rerun upserts the input again and leaves the stored rows as they are");
         }
     }
 
@@ -373,8 +410,14 @@ final class StoreRun {
 
     private String describeTables() {
         StringBuilder text = new StringBuilder();
-        tables.forEach((table, c) -> text.append(text.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT,
-                "%s: %d inserted, %d updated, %d unchanged", table, c.inserted(), c.updated(), c.unchanged())));
+        tables.forEach((table, c) -> text.append(text.length() == 0 ? "" : "; ")
+                .append(String.format(
+                        Locale.ROOT,
+                        "%s: %d inserted, %d updated, %d unchanged",
+                        table,
+                        c.inserted(),
+                        c.updated(),
+                        c.unchanged())));
         return text.toString();
     }
 }

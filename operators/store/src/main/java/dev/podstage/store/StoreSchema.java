@@ -1,17 +1,14 @@
 package dev.podstage.store;
 
-import java.util.List;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
-import jakarta.inject.Inject;
-
-import org.hibernate.reactive.mutiny.Mutiny;
-import org.jboss.logging.Logger;
-
 import dev.podstage.runtime.config.ConfigProblem;
 import dev.podstage.runtime.db.Db;
 import dev.podstage.runtime.ledger.SchemaMigrator;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
 
 /**
  * The store's tables, created and versioned by the stage itself on first use ({@link SchemaMigrator}),
@@ -51,8 +48,7 @@ public class StoreSchema {
     }
 
     /** What the database is at once the schema is ensured. */
-    public record State(int version, Storage embeddings) {
-    }
+    public record State(int version, Storage embeddings) {}
 
     /** An {@code Instance}: Hibernate is only active when PODSTAGE_DB_URL is set, and resolved only then. */
     @Inject
@@ -64,7 +60,8 @@ public class StoreSchema {
         factory = sessions.get();
         Facts before = facts();
         Storage storage = before.columnType() != null ? before.storage() : choose(wanted, dimension, before);
-        int version = Db.await("creating the store's tables",
+        int version = Db.await(
+                "creating the store's tables",
                 () -> new SchemaMigrator(COMPONENT, migrations(storage, dimension)).migrate(factory));
         // Another task may have created the table first, with its own choice: the catalog has the last word.
         Storage actual = facts().storage();
@@ -143,8 +140,8 @@ public class StoreSchema {
                     finished_at timestamptz,
                     PRIMARY KEY (dag_id, run_id, task_id, map_index))"""));
         if (storage.pgvector()) {
-            v1.add("CREATE INDEX IF NOT EXISTS podstage_chunks_embedding ON podstage_chunks"
-                    + " USING hnsw (embedding " + storage.qualified("vector_cosine_ops") + ")");
+            v1.add("CREATE INDEX IF NOT EXISTS podstage_chunks_embedding ON podstage_chunks" + " USING hnsw (embedding "
+                    + storage.qualified("vector_cosine_ops") + ")");
         }
         return List.of(new SchemaMigrator.Migration(1, v1));
     }
@@ -162,23 +159,33 @@ public class StoreSchema {
             return new Storage(true, vector, facts().vectorSchema());
         }
         if (wanted == VectorType.PGVECTOR) {
-            throw new ConfigProblem("podstage.store.vector-type", "pgvector", "auto or array: the pgvector extension is "
-                    + (facts.vectorAvailable() ? "available but this role cannot create it"
-                            : "not installed on this server"));
+            throw new ConfigProblem(
+                    "podstage.store.vector-type",
+                    "pgvector",
+                    "auto or array: the pgvector extension is "
+                            + (facts.vectorAvailable()
+                                    ? "available but this role cannot create it"
+                                    : "not installed on this server"));
         }
-        LOG.infof("pgvector is %s: embeddings are stored as real[]",
+        LOG.infof(
+                "pgvector is %s: embeddings are stored as real[]",
                 facts.vectorAvailable() ? "available but could not be created" : "not installed");
         return Storage.ARRAY;
     }
 
     private static void check(VectorType wanted, int dimension, Storage actual) {
         if (wanted == VectorType.PGVECTOR && !actual.pgvector() || wanted == VectorType.ARRAY && actual.pgvector()) {
-            throw new ConfigProblem("podstage.store.vector-type", wanted.configName(), "auto or "
-                    + (actual.pgvector() ? "pgvector" : "array") + ": podstage_chunks.embedding already is "
-                    + actual.columnType());
+            throw new ConfigProblem(
+                    "podstage.store.vector-type",
+                    wanted.configName(),
+                    "auto or "
+                            + (actual.pgvector() ? "pgvector" : "array") + ": podstage_chunks.embedding already is "
+                            + actual.columnType());
         }
         if (actual.pgvector() && !actual.columnType().equals("vector(" + dimension + ")")) {
-            throw new ConfigProblem("podstage.store.dimension", dimension,
+            throw new ConfigProblem(
+                    "podstage.store.dimension",
+                    dimension,
                     "the table's dimension: podstage_chunks.embedding is " + actual.columnType());
         }
     }
@@ -186,10 +193,13 @@ public class StoreSchema {
     /** {@code CREATE EXTENSION} needs rights the stage's role may lack; failing it only means real[]. */
     private boolean createExtension() {
         try {
-            Db.await("creating the pgvector extension", () -> factory.withTransaction(session -> session
-                    .createNativeQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(" + SchemaMigrator.LOCK + ")) AS lock")
-                    .getResultList()
-                    .flatMap(locked -> session.createNativeQuery("CREATE EXTENSION IF NOT EXISTS vector").executeUpdate())));
+            Db.await(
+                    "creating the pgvector extension",
+                    () -> factory.withTransaction(session -> session.createNativeQuery(
+                                    "SELECT 1 FROM (SELECT pg_advisory_xact_lock(" + SchemaMigrator.LOCK + ")) AS lock")
+                            .getResultList()
+                            .flatMap(locked -> session.createNativeQuery("CREATE EXTENSION IF NOT EXISTS vector")
+                                    .executeUpdate())));
             return true;
         } catch (RuntimeException e) {
             LOG.infof("cannot create the pgvector extension (%s)", Db.describe(e));
@@ -209,7 +219,10 @@ public class StoreSchema {
     }
 
     private Facts facts() {
-        Object[] row = Db.await("reading the catalog", () -> factory.withSession(session -> session.createNativeQuery("""
+        Object[] row = Db.await(
+                "reading the catalog",
+                () -> factory.withSession(session ->
+                        session.createNativeQuery("""
                 SELECT (SELECT CAST(CAST(e.extnamespace AS regnamespace) AS text) FROM pg_extension e
                          WHERE e.extname = 'vector'),
                        EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector'),
@@ -219,8 +232,7 @@ public class StoreSchema {
                           JOIN pg_type t ON t.oid = a.atttypid
                           LEFT JOIN pg_extension e ON e.extname = 'vector' AND t.typname = 'vector'
                                AND t.typnamespace = e.extnamespace
-                         WHERE a.attrelid = to_regclass('podstage_chunks') AND a.attname = 'embedding')""", Object[].class)
-                .getSingleResult()));
+                         WHERE a.attrelid = to_regclass('podstage_chunks') AND a.attname = 'embedding')""", Object[].class).getSingleResult()));
         return new Facts((String) row[0], (Boolean) row[1], (String) row[2]);
     }
 }

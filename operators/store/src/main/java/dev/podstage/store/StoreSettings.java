@@ -16,5 +16,4 @@ record StoreSettings(
         int dimension,
         VectorType vectorType,
         String model,
-        String variant) {
-}
+        String variant) {}

@@ -1,7 +1,6 @@
 package dev.podstage.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.podstage.runtime.io.Json;
 
 /**

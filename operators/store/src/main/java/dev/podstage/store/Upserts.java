@@ -1,22 +1,18 @@
 package dev.podstage.store;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podstage.runtime.db.Db;
+import dev.podstage.runtime.io.Json;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
-import jakarta.inject.Inject;
-
 import org.hibernate.reactive.mutiny.Mutiny;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.podstage.runtime.db.Db;
-import dev.podstage.runtime.io.Json;
-import io.smallrye.mutiny.Uni;
 
 /**
  * One batch, one transaction, natural-key upserts ({@code INSERT … ON CONFLICT DO UPDATE}) through
@@ -89,10 +85,10 @@ public class Upserts {
                    excluded.model, excluded.metadata)
             """ + COUNT;
 
-    static final String UPSERT_CHUNKS_ARRAY = UPSERT_CHUNKS.formatted("c.embedding", STAMP, "t.embedding",
-            "excluded.embedding");
-    static final String UPSERT_CHUNKS_PGVECTOR = UPSERT_CHUNKS.formatted("CAST(c.embedding AS real[])", STAMP,
-            "CAST(t.embedding AS real[])", "CAST(excluded.embedding AS real[])");
+    static final String UPSERT_CHUNKS_ARRAY =
+            UPSERT_CHUNKS.formatted("c.embedding", STAMP, "t.embedding", "excluded.embedding");
+    static final String UPSERT_CHUNKS_PGVECTOR = UPSERT_CHUNKS.formatted(
+            "CAST(c.embedding AS real[])", STAMP, "CAST(t.embedding AS real[])", "CAST(excluded.embedding AS real[])");
 
     /**
      * Results are claimed by the Airflow run that stores them last: the run id is compared too, so a
@@ -139,23 +135,24 @@ public class Upserts {
         String stampJson = stamp.rowColumns();
         String sql = pgvector ? UPSERT_CHUNKS_PGVECTOR : UPSERT_CHUNKS_ARRAY;
         Mutiny.SessionFactory factory = sessions.get();
-        return Db.submit(() -> factory.withTransaction(session ->
-                upsert(session, UPSERT_DOCUMENTS, documents, stampJson, countDocuments(rows))
-                        .flatMap(docs -> upsert(session, sql, chunks, stampJson, rows.size())
-                                .map(chunkCounts -> {
-                                    Map<String, TableCounts> counts = new LinkedHashMap<>();
-                                    counts.put(DOCUMENTS, docs);
-                                    counts.put(CHUNKS, chunkCounts);
-                                    return counts;
-                                }))));
+        return Db.submit(() -> factory.withTransaction(session -> upsert(
+                        session, UPSERT_DOCUMENTS, documents, stampJson, countDocuments(rows))
+                .flatMap(docs -> upsert(session, sql, chunks, stampJson, rows.size())
+                        .map(chunkCounts -> {
+                            Map<String, TableCounts> counts = new LinkedHashMap<>();
+                            counts.put(DOCUMENTS, docs);
+                            counts.put(CHUNKS, chunkCounts);
+                            return counts;
+                        }))));
     }
 
     CompletableFuture<Map<String, TableCounts>> results(List<Row> rows, RunStamp stamp) {
         String results = payload(rows);
         String stampJson = stamp.rowColumns();
         Mutiny.SessionFactory factory = sessions.get();
-        return Db.submit(() -> factory.withTransaction(session ->
-                upsert(session, UPSERT_RESULTS, results, stampJson, rows.size()).map(counts -> Map.of(RESULTS, counts))));
+        return Db.submit(() ->
+                factory.withTransaction(session -> upsert(session, UPSERT_RESULTS, results, stampJson, rows.size())
+                        .map(counts -> Map.of(RESULTS, counts))));
     }
 
     private static Uni<TableCounts> upsert(Mutiny.Session session, String sql, String batch, String stamp, long rows) {
@@ -163,7 +160,8 @@ public class Upserts {
                 .setParameter(1, batch)
                 .setParameter(2, stamp)
                 .getSingleResult()
-                .map(counts -> new TableCounts(rows, ((Number) counts[0]).longValue(), ((Number) counts[1]).longValue()));
+                .map(counts ->
+                        new TableCounts(rows, ((Number) counts[0]).longValue(), ((Number) counts[1]).longValue()));
     }
 
     static String payload(List<Row> rows) {
@@ -175,7 +173,9 @@ public class Upserts {
     /** One entry per document of the batch, in key order like the chunks (the last chunk's model wins). */
     static String documentsOf(List<Row> rows) {
         Map<String, String> models = new java.util.TreeMap<>();
-        rows.forEach(row -> models.put(row.columns().get("doc_id").textValue(), row.columns().get("model").textValue()));
+        rows.forEach(row -> models.put(
+                row.columns().get("doc_id").textValue(),
+                row.columns().get("model").textValue()));
         ArrayNode array = Json.MAPPER.createArrayNode();
         models.forEach((docId, model) -> {
             ObjectNode doc = array.addObject();
@@ -186,6 +186,9 @@ public class Upserts {
     }
 
     private static long countDocuments(List<Row> rows) {
-        return rows.stream().map(row -> row.columns().get("doc_id").textValue()).distinct().count();
+        return rows.stream()
+                .map(row -> row.columns().get("doc_id").textValue())
+                .distinct()
+                .count();
     }
 }

@@ -2,11 +2,9 @@ package dev.podstage.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-
-import org.junit.jupiter.api.Test;
-
 import dev.podstage.runtime.io.Json;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
 class BatchTest {
 
@@ -24,7 +22,9 @@ class BatchTest {
 
         assertThat(batch.size()).isEqualTo(2);
         assertThat(batch.superseded()).isEqualTo(1);
-        assertThat(batch.drain()).extracting(r -> r.row().key() + "=" + r.row().columns().get("v").asText() + "@" + r.line())
+        assertThat(batch.drain())
+                .extracting(
+                        r -> r.row().key() + "=" + r.row().columns().get("v").asText() + "@" + r.line())
                 .containsExactly("a=2@2", "b=3@3");
         assertThat(batch.isEmpty()).isTrue();
     }

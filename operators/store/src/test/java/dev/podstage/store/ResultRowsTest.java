@@ -3,12 +3,10 @@ package dev.podstage.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.podstage.runtime.io.Json;
 import dev.podstage.runtime.io.JsonRecord;
+import org.junit.jupiter.api.Test;
 
 class ResultRowsTest {
 

@@ -2,11 +2,9 @@ package dev.podstage.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import dev.podstage.runtime.stage.AirflowContext;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class RunStampTest {
 
@@ -14,13 +12,24 @@ class RunStampTest {
 
     @Test
     void insideAirflowTheRunRowIsKeyedByTheTaskInstance() {
-        RunStamp stamp = RunStamp.of(AirflowContext.fromEnvironment(Map.of("AIRFLOW_CTX_DAG_ID", "rag",
-                "AIRFLOW_CTX_RUN_ID", "scheduled__1", "AIRFLOW_CTX_TASK_ID", "store_chunks", "AIRFLOW_CTX_MAP_INDEX", "3",
-                "AIRFLOW_CTX_TRY_NUMBER", "2")), KEY);
+        RunStamp stamp = RunStamp.of(
+                AirflowContext.fromEnvironment(Map.of(
+                        "AIRFLOW_CTX_DAG_ID",
+                        "rag",
+                        "AIRFLOW_CTX_RUN_ID",
+                        "scheduled__1",
+                        "AIRFLOW_CTX_TASK_ID",
+                        "store_chunks",
+                        "AIRFLOW_CTX_MAP_INDEX",
+                        "3",
+                        "AIRFLOW_CTX_TRY_NUMBER",
+                        "2")),
+                KEY);
 
-        assertThat(stamp.runRow("store").toString()).isEqualTo("{\"dag_id\":\"rag\",\"run_id\":\"scheduled__1\","
-                + "\"task_id\":\"store_chunks\",\"map_index\":\"3\",\"stage\":\"store\",\"job_key\":\"" + KEY
-                + "\",\"try_number\":\"2\"}");
+        assertThat(stamp.runRow("store").toString())
+                .isEqualTo("{\"dag_id\":\"rag\",\"run_id\":\"scheduled__1\","
+                        + "\"task_id\":\"store_chunks\",\"map_index\":\"3\",\"stage\":\"store\",\"job_key\":\"" + KEY
+                        + "\",\"try_number\":\"2\"}");
         assertThat(stamp.rowColumns()).contains("\"run_id\":\"scheduled__1\"").doesNotContain("try");
     }
 

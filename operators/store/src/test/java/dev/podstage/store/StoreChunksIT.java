@@ -2,6 +2,9 @@ package dev.podstage.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.testkit.JsonLines;
+import dev.podstage.testkit.StageProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,13 +17,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.podstage.testkit.JsonLines;
-import dev.podstage.testkit.StageProcess;
 
 /** The {@code real[]} path, asked for explicitly: the test database has pgvector, which {@code auto} would pick. */
 class StoreChunksIT extends StoreTestBase {
@@ -37,13 +34,24 @@ class StoreChunksIT extends StoreTestBase {
         StageProcess.Result run = store("--input", input.toString()).run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(db.strings("SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1", db.name()))
-                .contains("podstage_chunks", "podstage_documents", "podstage_results", "podstage_runs", "podstage_schema");
-        assertThat(db.count("SELECT version FROM podstage_schema WHERE component = 'store'")).isEqualTo(StoreSchema.VERSION);
+        assertThat(db.strings(
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1",
+                        db.name()))
+                .contains(
+                        "podstage_chunks",
+                        "podstage_documents",
+                        "podstage_results",
+                        "podstage_runs",
+                        "podstage_schema");
+        assertThat(db.count("SELECT version FROM podstage_schema WHERE component = 'store'"))
+                .isEqualTo(StoreSchema.VERSION);
         assertThat(db.strings("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
-                + " WHERE attrelid = to_regclass('podstage_chunks') AND attname = 'embedding'")).containsExactly("real[]");
-        assertThat(db.count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%")).isEqualTo(25);
-        assertThat(db.count("SELECT count(*) FROM podstage_documents WHERE doc_id LIKE ?", prefix + "%")).isEqualTo(3);
+                        + " WHERE attrelid = to_regclass('podstage_chunks') AND attname = 'embedding'"))
+                .containsExactly("real[]");
+        assertThat(db.count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%"))
+                .isEqualTo(25);
+        assertThat(db.count("SELECT count(*) FROM podstage_documents WHERE doc_id LIKE ?", prefix + "%"))
+                .isEqualTo(3);
 
         JsonNode xcom = run.xcom();
         assertThat(xcom.path("status").asText()).isEqualTo("success");
@@ -51,14 +59,20 @@ class StoreChunksIT extends StoreTestBase {
         assertThat(xcom.path("embedding_storage").asText()).isEqualTo("float4[]");
         assertThat(xcom.path("records_in").asLong()).isEqualTo(25);
         assertThat(xcom.path("records_out").asLong()).isEqualTo(25);
-        assertThat(xcom.path("tables").path("podstage_chunks").path("inserted").asLong()).isEqualTo(25);
-        assertThat(xcom.path("tables").path("podstage_documents").path("inserted").asLong()).isEqualTo(3);
+        assertThat(xcom.path("tables").path("podstage_chunks").path("inserted").asLong())
+                .isEqualTo(25);
+        assertThat(xcom.path("tables")
+                        .path("podstage_documents")
+                        .path("inserted")
+                        .asLong())
+                .isEqualTo(3);
         assertThat(xcom.path("metrics").path("rows_per_s").asDouble()).isPositive();
         assertThat(JsonLines.ids(receipt())).containsExactly("podstage_documents", "podstage_chunks");
 
         // The vector arrives intact: same floats, same order.
         Map<String, Object> first = chunk(0, 384, "text 0");
-        try (Connection c = db.jdbc(); var q = c.prepareStatement("SELECT embedding, metadata->>'source' FROM podstage_chunks WHERE id = ?")) {
+        try (Connection c = db.jdbc();
+                var q = c.prepareStatement("SELECT embedding, metadata->>'source' FROM podstage_chunks WHERE id = ?")) {
             q.setString(1, (String) first.get("id"));
             try (ResultSet rs = q.executeQuery()) {
                 assertThat(rs.next()).isTrue();
@@ -78,11 +92,13 @@ class StoreChunksIT extends StoreTestBase {
     @Test
     void storingTheSameRecordsAgainLeavesOneRowPerKey() throws Exception {
         Path input = chunks("chunks.jsonl", 40, 16);
-        StageProcess.Result first = store("--input", input.toString(), "--dimension", "16").run();
+        StageProcess.Result first =
+                store("--input", input.toString(), "--dimension", "16").run();
         assertThat(first.exitCode()).as(first.toString()).isZero();
 
         // Same job: the ledger returns the stored result.
-        StageProcess.Result again = store("--input", input.toString(), "--dimension", "16").run();
+        StageProcess.Result again =
+                store("--input", input.toString(), "--dimension", "16").run();
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.xcom().path("status").asText()).isEqualTo("already_done");
 
@@ -93,7 +109,8 @@ class StoreChunksIT extends StoreTestBase {
         lines.add(JsonLines.MAPPER.writeValueAsString(chunk(5, 16, "text 5, edited")));
         Path shuffled = dir.resolve("shuffled.jsonl");
         Files.write(shuffled, lines);
-        StageProcess.Result upsert = store("--input", shuffled.toString(), "--dimension", "16").run();
+        StageProcess.Result upsert =
+                store("--input", shuffled.toString(), "--dimension", "16").run();
 
         assertThat(upsert.exitCode()).as(upsert.toString()).isZero();
         JsonNode chunks = upsert.xcom().path("tables").path("podstage_chunks");
@@ -101,10 +118,14 @@ class StoreChunksIT extends StoreTestBase {
         assertThat(chunks.path("updated").asLong()).isEqualTo(1);
         assertThat(chunks.path("unchanged").asLong()).isEqualTo(39);
         assertThat(upsert.xcom().path("records_in").asLong()).isEqualTo(42);
-        assertThat(upsert.xcom().path("dropped").asLong()).as("records superseded by a later one of the same key")
+        assertThat(upsert.xcom().path("dropped").asLong())
+                .as("records superseded by a later one of the same key")
                 .isEqualTo(2);
-        assertThat(db.count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%")).isEqualTo(40);
-        assertThat(db.strings("SELECT text FROM podstage_chunks WHERE id = ?", chunk(5, 16, "").get("id")))
+        assertThat(db.count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%"))
+                .isEqualTo(40);
+        assertThat(db.strings(
+                        "SELECT text FROM podstage_chunks WHERE id = ?",
+                        chunk(5, 16, "").get("id")))
                 .containsExactly("text 5, edited");
     }
 
@@ -113,15 +134,20 @@ class StoreChunksIT extends StoreTestBase {
         Path input = dir.resolve("mixed.jsonl");
         List<String> lines = new ArrayList<>();
         lines.add(JsonLines.MAPPER.writeValueAsString(chunk(0, 4, "good")));
-        lines.add("{\"id\":\"" + prefix + "x1\",\"doc_id\":\"d\",\"chunk_index\":0,\"text\":\"t\",\"embedding\":[1,2,3],\"model\":\"m\"}");
-        lines.add("{\"id\":\"" + prefix + "x2\",\"chunk_index\":0,\"text\":\"t\",\"embedding\":[1,2,3,4],\"model\":\"m\"}");
+        lines.add("{\"id\":\"" + prefix
+                + "x1\",\"doc_id\":\"d\",\"chunk_index\":0,\"text\":\"t\",\"embedding\":[1,2,3],\"model\":\"m\"}");
+        lines.add("{\"id\":\"" + prefix
+                + "x2\",\"chunk_index\":0,\"text\":\"t\",\"embedding\":[1,2,3,4],\"model\":\"m\"}");
         lines.add("{\"doc_id\":\"d\",\"chunk_index\":0,\"text\":\"t\",\"embedding\":[1,2,3,4],\"model\":\"m\"}");
         lines.add("not json");
-        lines.add("{\"id\":\"" + prefix + "x3\",\"doc_id\":\"d\",\"chunk_index\":0,\"text\":\"a\\u0000b\",\"embedding\":[1,2,3,4],\"model\":\"m\"}");
+        lines.add(
+                "{\"id\":\"" + prefix
+                        + "x3\",\"doc_id\":\"d\",\"chunk_index\":0,\"text\":\"a\\u0000b\",\"embedding\":[1,2,3,4],\"model\":\"m\"}");
         lines.add(JsonLines.MAPPER.writeValueAsString(chunk(1, 4, "good too")));
         Files.write(input, lines);
 
-        StageProcess.Result run = store("--input", input.toString(), "--dimension", "4", "--max-reject-ratio", "0.9").run();
+        StageProcess.Result run = store("--input", input.toString(), "--dimension", "4", "--max-reject-ratio", "0.9")
+                .run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         List<JsonNode> rejects = JsonLines.read(dir.resolve("receipt.jsonl.rejects.jsonl"));
@@ -138,8 +164,14 @@ class StoreChunksIT extends StoreTestBase {
                 .containsExactly(prefix + "doc0#0", prefix + "doc0#1");
 
         // Under the default ratio the same input fails with exit 3, after storing what was good.
-        StageProcess.Result strict = store("--input", input.toString(), "--dimension", "4", "--output",
-                dir.resolve("strict.jsonl").toString()).run();
+        StageProcess.Result strict = store(
+                        "--input",
+                        input.toString(),
+                        "--dimension",
+                        "4",
+                        "--output",
+                        dir.resolve("strict.jsonl").toString())
+                .run();
         assertThat(strict.exitCode()).as(strict.toString()).isEqualTo(3);
         assertThat(strict.logs()).contains("podstage.max-reject-ratio");
     }
@@ -167,18 +199,22 @@ class StoreChunksIT extends StoreTestBase {
         assertThat(run.exitCode()).as(run.toString()).isZero();
         List<JsonNode> rejects = JsonLines.read(dir.resolve("receipt.jsonl.rejects.jsonl"));
         assertThat(rejects).extracting(r -> r.path("line").asInt()).containsExactly(4);
-        assertThat(rejects.get(0).path("reason").asText()).startsWith("the database refused the row: ")
-                .contains("index row").contains("(SQLSTATE 54000)");
+        assertThat(rejects.get(0).path("reason").asText())
+                .startsWith("the database refused the row: ")
+                .contains("index row")
+                .contains("(SQLSTATE 54000)");
         assertThat(run.xcom().path("records_out").asLong()).isEqualTo(6);
-        assertThat(db.count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%")).isEqualTo(6);
+        assertThat(db.count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%"))
+                .isEqualTo(6);
     }
 
     @Test
     void withoutADatabaseUrlTheStageExits2NamingIt() {
         Path input = chunks("chunks.jsonl", 3, 4);
 
-        StageProcess.Result run = StageProcess.of(dir).args("--input", input.toString(), "--output",
-                receipt().toString()).run();
+        StageProcess.Result run = StageProcess.of(dir)
+                .args("--input", input.toString(), "--output", receipt().toString())
+                .run();
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
         assertThat(run.logs()).contains("podstage.db-url").contains("PODSTAGE_DB_URL");
@@ -189,9 +225,16 @@ class StoreChunksIT extends StoreTestBase {
     void badOptionsExit2NamingTheKey() {
         Path input = chunks("chunks.jsonl", 3, 4);
 
-        StageProcess.Result batch = store("--input", input.toString(), "--batch-size", "0").run();
-        StageProcess.Result kind = store("--input", input.toString(), "--kind", "vectors").run();
-        StageProcess.Result errors = store("--input", input.toString(), "--errors", dir.resolve("r.jsonl").toString()).run();
+        StageProcess.Result batch =
+                store("--input", input.toString(), "--batch-size", "0").run();
+        StageProcess.Result kind =
+                store("--input", input.toString(), "--kind", "vectors").run();
+        StageProcess.Result errors = store(
+                        "--input",
+                        input.toString(),
+                        "--errors",
+                        dir.resolve("r.jsonl").toString())
+                .run();
 
         assertThat(batch.exitCode()).isEqualTo(2);
         assertThat(batch.logs()).contains("podstage.store.batch-size").contains("'0'");
@@ -206,7 +249,13 @@ class StoreChunksIT extends StoreTestBase {
         StageProcess.Result help = StageProcess.of(dir).args("--help").run();
 
         assertThat(help.exitCode()).isZero();
-        assertThat(help.stdout()).contains("--batch-size").contains("PODSTAGE_STORE_BATCH_SIZE").contains("Default: 500")
-                .contains("--kind").contains("--errors").contains("--vector-type").contains("PODSTAGE_DB_URL");
+        assertThat(help.stdout())
+                .contains("--batch-size")
+                .contains("PODSTAGE_STORE_BATCH_SIZE")
+                .contains("Default: 500")
+                .contains("--kind")
+                .contains("--errors")
+                .contains("--vector-type")
+                .contains("PODSTAGE_DB_URL");
     }
 }

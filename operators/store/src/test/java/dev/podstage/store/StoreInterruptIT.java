@@ -2,6 +2,9 @@ package dev.podstage.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.podstage.testkit.Eventually;
+import dev.podstage.testkit.JsonLines;
+import dev.podstage.testkit.StageProcess;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,12 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
-
-import dev.podstage.testkit.Eventually;
-import dev.podstage.testkit.JsonLines;
-import dev.podstage.testkit.StageProcess;
 
 /**
  * A store killed while it writes — SIGKILL (OOM killer, node loss) or SIGTERM (eviction, task
@@ -40,7 +38,8 @@ class StoreInterruptIT extends StoreTestBase {
     }
 
     private List<String> runStatus() throws SQLException {
-        return db.strings("SELECT status || ' try ' || try_number FROM podstage_runs WHERE dag_id = 'store_it' AND run_id = ?",
+        return db.strings(
+                "SELECT status || ' try ' || try_number FROM podstage_runs WHERE dag_id = 'store_it' AND run_id = ?",
                 prefix);
     }
 
@@ -57,7 +56,9 @@ class StoreInterruptIT extends StoreTestBase {
         } // released: the killed run's waiting statement goes on, finds its client gone, never commits
 
         assertThat(killed.exitCode()).as(killed.toString()).isEqualTo(137);
-        assertThat(storedRows()).as("the batches before the held one, not the held one").isEqualTo(HELD_AFTER);
+        assertThat(storedRows())
+                .as("the batches before the held one, not the held one")
+                .isEqualTo(HELD_AFTER);
 
         assertThat(runStatus()).containsExactly("running try 1");
 
@@ -66,7 +67,8 @@ class StoreInterruptIT extends StoreTestBase {
         assertThat(rerun.exitCode()).as(rerun.toString()).isZero();
         var chunks = rerun.xcom().path("tables").path("podstage_chunks");
         assertThat(chunks.path("inserted").asLong()).isPositive();
-        assertThat(chunks.path("inserted").asLong() + chunks.path("unchanged").asLong()).isEqualTo(RECORDS);
+        assertThat(chunks.path("inserted").asLong() + chunks.path("unchanged").asLong())
+                .isEqualTo(RECORDS);
         assertEveryKeyOnce(input);
         assertThat(runStatus()).containsExactly("success try 2");
     }
@@ -80,7 +82,9 @@ class StoreInterruptIT extends StoreTestBase {
             StageProcess.Running running = slowStore(input, 1).start();
             hold.awaitStoreWaiting(running);
             running.terminate();
-            Eventually.await("the stage taking the signal", () -> running.logsSoFar().contains("SIGTERM received"),
+            Eventually.await(
+                    "the stage taking the signal",
+                    () -> running.logsSoFar().contains("SIGTERM received"),
                     Duration.ofMinutes(1));
             hold.release(); // the batch it waited on commits, then the run stops between batches
             stopped = running.await(Duration.ofMinutes(1));
@@ -89,14 +93,21 @@ class StoreInterruptIT extends StoreTestBase {
         assertThat(stopped.exitCode()).as(stopped.toString()).isEqualTo(75);
         assertThat(stopped.logs()).contains("stopped by SIGTERM");
         long afterStop = storedRows();
-        assertThat(afterStop).as("the held batch finished, no batch after it began").isEqualTo(HELD_AFTER + 4);
+        assertThat(afterStop)
+                .as("the held batch finished, no batch after it began")
+                .isEqualTo(HELD_AFTER + 4);
         assertThat(runStatus()).containsExactly("interrupted try 1");
 
         StageProcess.Result rerun = slowStore(input, 2).run();
 
         assertThat(rerun.exitCode()).as(rerun.toString()).isZero();
         assertThat(rerun.logs()).contains("resumed");
-        assertThat(rerun.xcom().path("tables").path("podstage_chunks").path("unchanged").asLong()).isEqualTo(afterStop);
+        assertThat(rerun.xcom()
+                        .path("tables")
+                        .path("podstage_chunks")
+                        .path("unchanged")
+                        .asLong())
+                .isEqualTo(afterStop);
         assertEveryKeyOnce(input);
         assertThat(runStatus()).containsExactly("success try 2");
     }
@@ -127,7 +138,8 @@ class StoreInterruptIT extends StoreTestBase {
             createTables();
             connection = db.jdbc();
             connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO podstage_documents (doc_id) VALUES (?)")) {
+            try (PreparedStatement insert =
+                    connection.prepareStatement("INSERT INTO podstage_documents (doc_id) VALUES (?)")) {
                 insert.setString(1, docId);
                 insert.executeUpdate();
             }
@@ -135,7 +147,9 @@ class StoreInterruptIT extends StoreTestBase {
 
         /** Until the store's upsert of the held document is waiting for this transaction (or the store ended). */
         void awaitStoreWaiting(StageProcess.Running running) throws Exception {
-            Eventually.await("the store waiting for the held document", () -> !running.alive() || storeWaiting(),
+            Eventually.await(
+                    "the store waiting for the held document",
+                    () -> !running.alive() || storeWaiting(),
                     Duration.ofMinutes(2));
             assertThat(running.alive()).as("the store waits, it did not end").isTrue();
         }
@@ -143,7 +157,8 @@ class StoreInterruptIT extends StoreTestBase {
         private boolean storeWaiting() {
             try {
                 return db.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        + " AND query LIKE '%podstage_documents%' AND pid <> pg_backend_pid()") > 0;
+                                + " AND query LIKE '%podstage_documents%' AND pid <> pg_backend_pid()")
+                        > 0;
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
@@ -165,8 +180,13 @@ class StoreInterruptIT extends StoreTestBase {
         Map<String, Object> record = new LinkedHashMap<>(chunk(0, 8, "first"));
         record.put("id", "setup-" + prefix + "#0");
         record.put("doc_id", "setup-" + prefix);
-        StageProcess.Result run = store("--input", JsonLines.write(dir.resolve("one.jsonl"), 1, i -> record).toString(),
-                "--dimension", "8").run();
+        StageProcess.Result run = store(
+                        "--input",
+                        JsonLines.write(dir.resolve("one.jsonl"), 1, i -> record)
+                                .toString(),
+                        "--dimension",
+                        "8")
+                .run();
         assertThat(run.exitCode()).as(run.toString()).isZero();
     }
 

@@ -2,6 +2,9 @@ package dev.podstage.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.testkit.JsonLines;
+import dev.podstage.testkit.StageProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,13 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.podstage.testkit.JsonLines;
-import dev.podstage.testkit.StageProcess;
 
 /**
  * The pgvector path for real: scripts/services.sh runs PostgreSQL with pgvector (a pinned PyPI wheel)
@@ -35,24 +32,34 @@ class StorePgvectorIT extends StoreTestBase {
     void pgvectorStoresVectorColumnsWithAnHnswCosineIndexThatFindsTheNearestChunk() throws Exception {
         Path input = chunks("chunks.jsonl", 25, DIM);
 
-        StageProcess.Result run = store("--input", input.toString(), "--vector-type", "pgvector").run();
+        StageProcess.Result run =
+                store("--input", input.toString(), "--vector-type", "pgvector").run();
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertEmbeddingIsVectorOf(DIM);
-        assertThat(db.strings("SELECT indexdef FROM pg_indexes WHERE schemaname = ? AND tablename = 'podstage_chunks'"
-                + " AND indexname = 'podstage_chunks_embedding'", db.name()))
-                .singleElement().asString().contains("USING hnsw (embedding").contains("vector_cosine_ops");
-        assertThat(db.count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%")).isEqualTo(25);
-        assertThat(db.count("SELECT count(*) FROM podstage_documents WHERE doc_id LIKE ?", prefix + "%")).isEqualTo(3);
+        assertThat(db.strings(
+                        "SELECT indexdef FROM pg_indexes WHERE schemaname = ? AND tablename = 'podstage_chunks'"
+                                + " AND indexname = 'podstage_chunks_embedding'",
+                        db.name()))
+                .singleElement()
+                .asString()
+                .contains("USING hnsw (embedding")
+                .contains("vector_cosine_ops");
+        assertThat(db.count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%"))
+                .isEqualTo(25);
+        assertThat(db.count("SELECT count(*) FROM podstage_documents WHERE doc_id LIKE ?", prefix + "%"))
+                .isEqualTo(3);
         JsonNode xcom = run.xcom();
         assertThat(xcom.path("status").asText()).isEqualTo("success");
         assertThat(xcom.path("embedding_storage").asText()).isEqualTo("pgvector");
-        assertThat(xcom.path("tables").path("podstage_chunks").path("inserted").asLong()).isEqualTo(25);
+        assertThat(xcom.path("tables").path("podstage_chunks").path("inserted").asLong())
+                .isEqualTo(25);
 
         try (Connection c = userConnection()) {
             // Every vector arrives intact: same floats, same order (vector holds float4, like real[]).
             for (int i : List.of(0, 13, 24)) {
-                assertThat(storedFloats(c, (String) chunk(i, DIM, "").get("id"))).containsExactly(floats(i));
+                assertThat(storedFloats(c, (String) chunk(i, DIM, "").get("id")))
+                        .containsExactly(floats(i));
             }
 
             // The query vector is chunk 13's own: chunk 13 comes first at distance 0, and the HNSW index,
@@ -80,11 +87,18 @@ class StorePgvectorIT extends StoreTestBase {
         int n = 40;
         Path input = dir.resolve("chunks.jsonl");
         JsonLines.write(input, n, i -> chunk(100 + i, DIM, "text " + i));
-        StageProcess.Result first = store("--input", input.toString(), "--vector-type", "pgvector").run();
+        StageProcess.Result first =
+                store("--input", input.toString(), "--vector-type", "pgvector").run();
         assertThat(first.exitCode()).as(first.toString()).isZero();
-        assertThat(first.xcom().path("tables").path("podstage_chunks").path("inserted").asLong()).isEqualTo(n);
+        assertThat(first.xcom()
+                        .path("tables")
+                        .path("podstage_chunks")
+                        .path("inserted")
+                        .asLong())
+                .isEqualTo(n);
 
-        StageProcess.Result again = store("--input", input.toString(), "--vector-type", "pgvector").run();
+        StageProcess.Result again =
+                store("--input", input.toString(), "--vector-type", "pgvector").run();
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.xcom().path("status").asText()).isEqualTo("already_done");
 
@@ -94,7 +108,8 @@ class StorePgvectorIT extends StoreTestBase {
         Collections.shuffle(lines, new java.util.Random(11));
         Path shuffled = dir.resolve("shuffled.jsonl");
         Files.write(shuffled, lines);
-        StageProcess.Result same = store("--input", shuffled.toString(), "--vector-type", "pgvector").run();
+        StageProcess.Result same = store("--input", shuffled.toString(), "--vector-type", "pgvector")
+                .run();
         assertThat(same.exitCode()).as(same.toString()).isZero();
         JsonNode sameCounts = same.xcom().path("tables").path("podstage_chunks");
         assertThat(sameCounts.path("inserted").asLong()).isZero();
@@ -108,31 +123,40 @@ class StorePgvectorIT extends StoreTestBase {
         lines.add(JsonLines.MAPPER.writeValueAsString(chunk(100 + 5, DIM, "text 5, edited")));
         Path changed = dir.resolve("changed.jsonl");
         Files.write(changed, lines);
-        StageProcess.Result upsert = store("--input", changed.toString(), "--vector-type", "pgvector").run();
+        StageProcess.Result upsert = store("--input", changed.toString(), "--vector-type", "pgvector")
+                .run();
 
         assertThat(upsert.exitCode()).as(upsert.toString()).isZero();
         JsonNode counts = upsert.xcom().path("tables").path("podstage_chunks");
         assertThat(counts.path("inserted").asLong()).isZero();
         assertThat(counts.path("updated").asLong()).isEqualTo(2);
         assertThat(counts.path("unchanged").asLong()).isEqualTo(n - 2);
-        assertThat(db.count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%")).isEqualTo(n);
-        assertThat(db.count("SELECT count(DISTINCT id) FROM podstage_chunks WHERE id LIKE ?", prefix + "%")).isEqualTo(n);
+        assertThat(db.count("SELECT count(*) FROM podstage_chunks WHERE id LIKE ?", prefix + "%"))
+                .isEqualTo(n);
+        assertThat(db.count("SELECT count(DISTINCT id) FROM podstage_chunks WHERE id LIKE ?", prefix + "%"))
+                .isEqualTo(n);
         try (Connection c = userConnection()) {
             assertThat(storedFloats(c, (String) moved.get("id"))).containsExactly(floats(999));
             assertThat(nearest(c, literal(floats(999)), 1)).containsExactly((String) moved.get("id"));
         }
-        assertThat(db.strings("SELECT text FROM podstage_chunks WHERE id = ?", chunk(105, DIM, "").get("id")))
+        assertThat(db.strings(
+                        "SELECT text FROM podstage_chunks WHERE id = ?",
+                        chunk(105, DIM, "").get("id")))
                 .containsExactly("text 5, edited");
     }
 
     @Test
     void aTableOfVectorsRefusesArrayStorageAndAnotherDimensionNamingTheKey() {
         Path input = chunks("chunks.jsonl", 3, DIM);
-        StageProcess.Result created = store("--input", input.toString(), "--vector-type", "pgvector").run();
+        StageProcess.Result created =
+                store("--input", input.toString(), "--vector-type", "pgvector").run();
         assertThat(created.exitCode()).as(created.toString()).isZero();
 
-        StageProcess.Result array = store("--input", input.toString(), "--vector-type", "array").run();
-        StageProcess.Result dimension = store("--input", chunks("small.jsonl", 3, 16).toString(), "--dimension", "16").run();
+        StageProcess.Result array =
+                store("--input", input.toString(), "--vector-type", "array").run();
+        StageProcess.Result dimension = store(
+                        "--input", chunks("small.jsonl", 3, 16).toString(), "--dimension", "16")
+                .run();
 
         assertThat(array.exitCode()).as(array.toString()).isEqualTo(2);
         assertThat(array.logs()).contains("podstage.store.vector-type").contains("vector(384)");
@@ -147,7 +171,9 @@ class StorePgvectorIT extends StoreTestBase {
                   FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid JOIN pg_namespace n ON n.oid = t.typnamespace
                  WHERE a.attrelid = to_regclass('podstage_chunks') AND a.attname = 'embedding'"""))
                 .containsExactly("vector(" + dim + ") in "
-                        + db.strings("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'vector'").get(0));
+                        + db.strings(
+                                        "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'vector'")
+                                .get(0));
     }
 
     /**
@@ -182,8 +208,8 @@ class StorePgvectorIT extends StoreTestBase {
     }
 
     static double distance(Connection c, String id, String query) throws Exception {
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT embedding <=> CAST(? AS vector) FROM podstage_chunks WHERE id = ?")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT embedding <=> CAST(? AS vector) FROM podstage_chunks WHERE id = ?")) {
             q.setString(1, query);
             q.setString(2, id);
             try (ResultSet rs = q.executeQuery()) {
@@ -209,7 +235,8 @@ class StorePgvectorIT extends StoreTestBase {
     }
 
     static Float[] storedFloats(Connection c, String id) throws Exception {
-        try (PreparedStatement q = c.prepareStatement("SELECT CAST(embedding AS real[]) FROM podstage_chunks WHERE id = ?")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT CAST(embedding AS real[]) FROM podstage_chunks WHERE id = ?")) {
             q.setString(1, id);
             try (ResultSet rs = q.executeQuery()) {
                 assertThat(rs.next()).as("row %s", id).isTrue();
@@ -237,7 +264,9 @@ class StorePgvectorIT extends StoreTestBase {
             all.add(i);
         }
         all.sort(java.util.Comparator.comparingDouble(i -> cosineDistance(q, floats(i))));
-        return all.subList(0, k).stream().map(i -> (String) chunk(i, DIM, "").get("id")).toList();
+        return all.subList(0, k).stream()
+                .map(i -> (String) chunk(i, DIM, "").get("id"))
+                .toList();
     }
 
     static double cosineDistance(Float[] a, Float[] b) {

@@ -1,11 +1,9 @@
 package dev.podstage.store;
 
-import dev.podstage.runtime.ledger.SchemaMigrator;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.podstage.runtime.ledger.SchemaMigrator;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class StoreSchemaTest {
@@ -23,23 +21,31 @@ class StoreSchemaTest {
     @Test
     void withoutPgvectorEmbeddingsAreRealArraysAndNotIndexed() {
         String ddl = ddl(false);
-        assertThat(ddl).contains("embedding real[] NOT NULL").doesNotContain("vector").doesNotContain("hnsw");
+        assertThat(ddl)
+                .contains("embedding real[] NOT NULL")
+                .doesNotContain("vector")
+                .doesNotContain("hnsw");
     }
 
     @Test
     void withPgvectorTheColumnHasTheDimensionAndACosineIndexNamedByTheExtensionsSchema() {
         String ddl = ddl(true);
-        assertThat(ddl).contains("embedding public.vector(384) NOT NULL")
+        assertThat(ddl)
+                .contains("embedding public.vector(384) NOT NULL")
                 .contains("USING hnsw (embedding public.vector_cosine_ops)");
         // The stage's search_path may leave the extension's schema out: its objects are named by it, quoted or not.
         assertThat(ddl(new StoreSchema.Storage(true, "vector(384)", "\"Ext\"")))
-                .contains("embedding \"Ext\".vector(384) NOT NULL").contains("USING hnsw (embedding \"Ext\".vector_cosine_ops)");
+                .contains("embedding \"Ext\".vector(384) NOT NULL")
+                .contains("USING hnsw (embedding \"Ext\".vector_cosine_ops)");
     }
 
     @Test
     void everyTableIsKeyedByItsNaturalKey() {
         String ddl = ddl(false);
-        assertThat(ddl).contains("doc_id text PRIMARY KEY").contains("id text PRIMARY KEY")
-                .contains("PRIMARY KEY (id, variant, model)").contains("PRIMARY KEY (dag_id, run_id, task_id, map_index)");
+        assertThat(ddl)
+                .contains("doc_id text PRIMARY KEY")
+                .contains("id text PRIMARY KEY")
+                .contains("PRIMARY KEY (id, variant, model)")
+                .contains("PRIMARY KEY (dag_id, run_id, task_id, map_index)");
     }
 }

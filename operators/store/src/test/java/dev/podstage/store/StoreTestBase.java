@@ -1,18 +1,16 @@
 package dev.podstage.store;
 
+import dev.podstage.testkit.JsonLines;
+import dev.podstage.testkit.StageProcess;
+import dev.podstage.testkit.TestSchema;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.podstage.testkit.JsonLines;
-import dev.podstage.testkit.StageProcess;
-import dev.podstage.testkit.TestSchema;
 
 /**
  * Each test class writes into a PostgreSQL schema of its own (the stage reaches it through
@@ -35,8 +33,11 @@ abstract class StoreTestBase {
 
     /** The stage with the ledger/store database in this class's schema and a receipt in the test's directory. */
     StageProcess store(String... args) {
-        return StageProcess.of(dir).withLedger().env("PODSTAGE_DB_URL", db.dbUrl())
-                .args("--output", receipt().toString()).args(args);
+        return StageProcess.of(dir)
+                .withLedger()
+                .env("PODSTAGE_DB_URL", db.dbUrl())
+                .args("--output", receipt().toString())
+                .args(args);
     }
 
     /** {@code count} chunks of {@code dim} floats, ten per document, ids {@code <prefix>doc<n>#<i>}. */

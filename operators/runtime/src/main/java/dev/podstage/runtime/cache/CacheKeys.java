@@ -8,8 +8,7 @@ import dev.podstage.runtime.io.CanonicalJson;
  */
 public final class CacheKeys {
 
-    private CacheKeys() {
-    }
+    private CacheKeys() {}
 
     public static String of(String namespace, Object what) {
         return prefix(namespace) + CanonicalJson.sha256(what);

@@ -1,21 +1,18 @@
 package dev.podstage.runtime.cache;
 
-import java.util.function.Supplier;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
-import jakarta.inject.Inject;
-
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.jboss.logging.Logger;
-
 import dev.podstage.runtime.config.SharedConfig;
 import dev.podstage.runtime.metrics.StageMetrics;
 import dev.podstage.runtime.stage.StageContext;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
 
 /**
  * Opens the cache for a stage: Redis when {@code PODSTAGE_REDIS_URL} is set and the cache is
@@ -41,7 +38,8 @@ public class Caches implements StageContext.CacheProvider {
      */
     void connectAtStartup(@Observes StartupEvent started) {
         Config config = ConfigProvider.getConfig();
-        if (cacheConfigured(config.getConfigValue(SharedConfig.PREFIX + ".redis-url").getValue(),
+        if (cacheConfigured(
+                config.getConfigValue(SharedConfig.PREFIX + ".redis-url").getValue(),
                 config.getConfigValue(SharedConfig.PREFIX + ".cache-enabled").getValue())) {
             connectAhead(redis::get);
         }
@@ -49,7 +47,8 @@ public class Caches implements StageContext.CacheProvider {
 
     /** Whether a run would use Redis: a URL is set and the cache is not switched off. */
     static boolean cacheConfigured(String redisUrl, String cacheEnabled) {
-        return redisUrl != null && !redisUrl.isBlank()
+        return redisUrl != null
+                && !redisUrl.isBlank()
                 && (cacheEnabled == null || !cacheEnabled.trim().equalsIgnoreCase("false"));
     }
 
@@ -58,14 +57,18 @@ public class Caches implements StageContext.CacheProvider {
      * Failures are left to the first real use, which reports them once.
      */
     static Thread connectAhead(Supplier<ReactiveRedisDataSource> redis) {
-        Thread connector = new Thread(() -> {
-            try {
-                redis.get().execute("PING").subscribe().with(pong -> {
-                }, failure -> LOG.debugf("early Redis PING failed: %s", failure));
-            } catch (RuntimeException e) {
-                LOG.debugf("early Redis PING failed: %s", e);
-            }
-        }, "redis-connect-ahead");
+        Thread connector = new Thread(
+                () -> {
+                    try {
+                        redis.get()
+                                .execute("PING")
+                                .subscribe()
+                                .with(pong -> {}, failure -> LOG.debugf("early Redis PING failed: %s", failure));
+                    } catch (RuntimeException e) {
+                        LOG.debugf("early Redis PING failed: %s", e);
+                    }
+                },
+                "redis-connect-ahead");
         connector.setDaemon(true);
         connector.start();
         return connector;
@@ -81,7 +84,10 @@ public class Caches implements StageContext.CacheProvider {
             LOG.info("no cache: PODSTAGE_REDIS_URL is not set");
             return ResultCache.NONE;
         }
-        return new RedisResultCache(redis.get(), shared.cacheTtl(), shared.cacheTimeout(),
+        return new RedisResultCache(
+                redis.get(),
+                shared.cacheTtl(),
+                shared.cacheTimeout(),
                 metrics.counter("cache.errors", "namespace", namespace));
     }
 }

@@ -1,12 +1,10 @@
 package dev.podstage.runtime.cache;
 
-import java.nio.charset.StandardCharsets;
-import java.util.function.Function;
-
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-
 import dev.podstage.runtime.io.CanonicalJson;
 import dev.podstage.runtime.io.Sha256;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * The {@link CacheKeys#of} key of identities that differ in one string only (the record's text; model
@@ -19,12 +17,14 @@ public final class KeyTemplate {
 
     /** Stands for the variable string while the canonical text is laid out; plain ASCII, so written as is. */
     private static final String HOLE = "podstage-key-template-hole-7f3a9c";
+
     private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
 
     private final byte[] prefix;
     private final Sha256 afterOpening;
     /** Reset to {@link #afterOpening} for each key: no digest state allocated per record. */
     private final Sha256 working = new Sha256();
+
     private final byte[] closing;
     private final StringBuilder escaped = new StringBuilder();
 
@@ -34,7 +34,8 @@ public final class KeyTemplate {
         int end = at + quotedHole.length();
         boolean once = at >= 0 && canonical.indexOf(quotedHole, end) < 0;
         if (!once || end < canonical.length() && canonical.charAt(end) == ':') { // followed by ':' it is a field name
-            throw new IllegalArgumentException("the identity must hold the variable string exactly once, as a value: " + canonical);
+            throw new IllegalArgumentException(
+                    "the identity must hold the variable string exactly once, as a value: " + canonical);
         }
         this.prefix = CacheKeys.prefix(namespace).getBytes(StandardCharsets.UTF_8);
         this.afterOpening = new Sha256();

@@ -1,12 +1,10 @@
 package dev.podstage.runtime.cache;
 
-import java.util.Map;
-import java.util.Set;
-
-import org.eclipse.microprofile.config.spi.ConfigSource;
-
 import dev.podstage.runtime.config.ConfigProblem;
 import dev.podstage.runtime.config.ServiceSettings;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Quarkus creates the Redis client as the application starts, from {@code PODSTAGE_REDIS_URL}, and a URL it

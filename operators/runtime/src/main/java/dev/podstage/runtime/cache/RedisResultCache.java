@@ -1,5 +1,11 @@
 package dev.podstage.runtime.cache;
 
+import io.micrometer.core.instrument.Counter;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,15 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.jboss.logging.Logger;
-
-import io.micrometer.core.instrument.Counter;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Request;
-import io.vertx.mutiny.redis.client.Response;
 
 /**
  * The cache on Redis through the Quarkus Redis client: one MGET per lookup batch, one pipeline of
@@ -53,10 +51,14 @@ public final class RedisResultCache implements ResultCache {
         for (String key : keys) {
             mget.arg(key);
         }
-        return redis.getRedis().send(mget)
-                .ifNoItem().after(timeout).fail()
+        return redis.getRedis()
+                .send(mget)
+                .ifNoItem()
+                .after(timeout)
+                .fail()
                 .map(values -> found(keys, values))
-                .onFailure().recoverWithItem(e -> {
+                .onFailure()
+                .recoverWithItem(e -> {
                     lost(e);
                     return Map.of();
                 });
@@ -85,13 +87,20 @@ public final class RedisResultCache implements ResultCache {
         }
         List<Request> pipeline = new ArrayList<>(entries.size());
         String seconds = Long.toString(Math.max(1, ttl.toSeconds()));
-        entries.forEach((k, v) -> pipeline.add(Request.cmd(Command.SET).arg(k).arg(v).arg("EX").arg(seconds)));
+        entries.forEach((k, v) ->
+                pipeline.add(Request.cmd(Command.SET).arg(k).arg(v).arg("EX").arg(seconds)));
         // Writes are not awaited here: they overlap with the next requests; close() waits for them.
-        Uni<List<Response>> write = redis.getRedis().batch(pipeline)
-                .ifNoItem().after(timeout).fail()
-                .onFailure().invoke(this::lost)
-                .onFailure().recoverWithNull()
-                .memoize().indefinitely();
+        Uni<List<Response>> write = redis.getRedis()
+                .batch(pipeline)
+                .ifNoItem()
+                .after(timeout)
+                .fail()
+                .onFailure()
+                .invoke(this::lost)
+                .onFailure()
+                .recoverWithNull()
+                .memoize()
+                .indefinitely();
         synchronized (pendingWrites) {
             pendingWrites.add(write); // before subscribing: the answer may come back on another thread at once
         }

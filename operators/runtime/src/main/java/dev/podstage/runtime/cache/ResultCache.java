@@ -1,9 +1,8 @@
 package dev.podstage.runtime.cache;
 
+import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.Map;
-
-import io.smallrye.mutiny.Uni;
 
 /**
  * A cache of answers that cost money or time. Keys come from {@link CacheKeys}; values are JSON
@@ -37,8 +36,7 @@ public interface ResultCache extends AutoCloseable {
         }
 
         @Override
-        public void putAll(Map<String, String> entries) {
-        }
+        public void putAll(Map<String, String> entries) {}
 
         @Override
         public boolean available() {
@@ -46,7 +44,6 @@ public interface ResultCache extends AutoCloseable {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 }

@@ -6,8 +6,7 @@ import java.util.Optional;
 /** Range checks that name the key, the value and what is allowed. */
 public final class Checks {
 
-    private Checks() {
-    }
+    private Checks() {}
 
     public static int positive(String key, int value) {
         if (value < 1) {

@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
-
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 
@@ -15,8 +14,7 @@ import picocli.CommandLine.ParseResult;
  */
 public final class CliOverrides {
 
-    private CliOverrides() {
-    }
+    private CliOverrides() {}
 
     public static Map<String, String> from(ParseResult parsed) {
         Map<String, String> overrides = new LinkedHashMap<>();

@@ -12,7 +12,9 @@ public final class ConfigDefaults implements IDefaultValueProvider {
 
     @Override
     public String defaultValue(ArgSpec arg) {
-        if (!(arg instanceof OptionSpec option) || option.descriptionKey() == null || option.descriptionKey().isEmpty()) {
+        if (!(arg instanceof OptionSpec option)
+                || option.descriptionKey() == null
+                || option.descriptionKey().isEmpty()) {
             return null;
         }
         Object command = arg.command().userObject();

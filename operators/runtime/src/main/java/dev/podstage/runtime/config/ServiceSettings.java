@@ -16,8 +16,7 @@ public final class ServiceSettings {
     static final String POSTGRES = "postgresql://host[:port]/database[?parameters]";
     private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/@:]*:)[^/@]*@");
 
-    private ServiceSettings() {
-    }
+    private ServiceSettings() {}
 
     public static void check(SharedConfig shared) {
         int port = shared.statsdPort();
@@ -25,7 +24,8 @@ public final class ServiceSettings {
             throw new ConfigProblem("podstage.statsd-port", port, "a port from 1 to 65535");
         }
         shared.redisUrl().filter(url -> !url.isBlank()).ifPresent(ServiceSettings::redisUrl);
-        shared.dbUrl().filter(url -> !url.isBlank())
+        shared.dbUrl()
+                .filter(url -> !url.isBlank())
                 .ifPresent(url -> url("podstage.db-url", url, Set.of("postgresql", "postgres"), POSTGRES, "/[^/]+"));
     }
 
@@ -42,11 +42,15 @@ public final class ServiceSettings {
         } catch (URISyntaxException e) {
             throw new ConfigProblem(key, masked(url), allowed + "; " + e.getReason());
         }
-        String problem = uri.getScheme() == null || !schemes.contains(uri.getScheme()) ? "the scheme " + schemes
-                : uri.getHost() == null && !namedHost(uri) ? "a host"
-                : uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535) ? "a port from 1 to 65535"
-                : !(uri.getRawPath() == null ? "" : uri.getRawPath()).matches(path) ? "the path " + path
-                : null;
+        String problem = uri.getScheme() == null || !schemes.contains(uri.getScheme())
+                ? "the scheme " + schemes
+                : uri.getHost() == null && !namedHost(uri)
+                        ? "a host"
+                        : uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)
+                                ? "a port from 1 to 65535"
+                                : !(uri.getRawPath() == null ? "" : uri.getRawPath()).matches(path)
+                                        ? "the path " + path
+                                        : null;
         if (problem != null) {
             throw new ConfigProblem(key, masked(url), allowed + "; needs " + problem);
         }

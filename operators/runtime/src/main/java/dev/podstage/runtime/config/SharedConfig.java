@@ -1,11 +1,10 @@
 package dev.podstage.runtime.config;
 
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 /**
  * Keys every stage shares, under {@code podstage.*}; each one settable by environment

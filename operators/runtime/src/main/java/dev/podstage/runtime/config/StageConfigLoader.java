@@ -1,16 +1,15 @@
 package dev.podstage.runtime.config;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.stream.Collectors;
-
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Builds a stage's typed configuration from, highest first: command-line options, system
@@ -40,8 +39,7 @@ public final class StageConfigLoader {
     /** The configuration for this run, or {@link ConfigProblem} naming each bad key and value. */
     public SmallRyeConfig load(Map<String, String> cliOverrides) {
         // Unknown podstage.* keys fail: a mistyped option key or -D property must not be ignored silently.
-        SmallRyeConfigBuilder builder = base()
-                .withValidateUnknown(true)
+        SmallRyeConfigBuilder builder = base().withValidateUnknown(true)
                 .addDefaultSources()
                 .withSources(new PropertiesConfigSource(cliOverrides, "command line", CLI_ORDINAL));
         try {

@@ -1,5 +1,10 @@
 package dev.podstage.runtime.db;
 
+import dev.podstage.runtime.stage.ExitCode;
+import dev.podstage.runtime.stage.StageException;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -9,14 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-
 import org.eclipse.microprofile.config.ConfigProvider;
-
-import dev.podstage.runtime.stage.ExitCode;
-import dev.podstage.runtime.stage.StageException;
-import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 
 /**
  * Runs a stage's Hibernate Reactive work from the picocli thread, which has no Vert.x context of
@@ -26,8 +24,7 @@ import io.vertx.pgclient.PgException;
  */
 public final class Db {
 
-    private Db() {
-    }
+    private Db() {}
 
     /** Runs the work on a Vert.x context and waits for it; {@code what} names it in an error ("reading the catalog"). */
     public static <T> T await(String what, Supplier<Uni<T>> work) {
@@ -41,8 +38,10 @@ public final class Db {
     /** Starts the work on a Vert.x context without waiting: the caller prepares the next batch meanwhile. */
     public static <T> CompletableFuture<T> submit(Supplier<Uni<T>> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        VertxContextSupport.subscribe(() -> work.get().toMulti(),
-                subscribe -> subscribe.with(result::complete, result::completeExceptionally, () -> result.complete(null)));
+        VertxContextSupport.subscribe(
+                () -> work.get().toMulti(),
+                subscribe ->
+                        subscribe.with(result::complete, result::completeExceptionally, () -> result.complete(null)));
         return result;
     }
 
@@ -65,8 +64,10 @@ public final class Db {
         String server = server().map(address -> "PostgreSQL at " + address).orElse("PostgreSQL");
         Optional<Refusal> refusal = loginRefusal(t);
         if (refusal.isPresent()) {
-            return new StageException(ExitCode.USAGE, server + " refused the stage while " + what + ": "
-                    + refusal.get() + "; check podstage.db-url, podstage.db-user and podstage.db-password (PODSTAGE_DB_*)");
+            return new StageException(
+                    ExitCode.USAGE,
+                    server + " refused the stage while " + what + ": " + refusal.get()
+                            + "; check podstage.db-url, podstage.db-user and podstage.db-password (PODSTAGE_DB_*)");
         }
         if (isTransient(t)) {
             return StageException.transientFailure(server + " failed while " + what + ": " + describe(t), t);
@@ -87,10 +88,13 @@ public final class Db {
 
     /** host:port of the configured database (what an operator checks first), never its credentials. */
     static Optional<String> server() {
-        String url = ConfigProvider.getConfig().getOptionalValue("podstage.db-url", String.class).orElse("");
+        String url = ConfigProvider.getConfig()
+                .getOptionalValue("podstage.db-url", String.class)
+                .orElse("");
         try {
             URI uri = new URI(url);
-            return Optional.ofNullable(uri.getHost()).map(host -> host + ":" + (uri.getPort() == -1 ? 5432 : uri.getPort()));
+            return Optional.ofNullable(uri.getHost())
+                    .map(host -> host + ":" + (uri.getPort() == -1 ? 5432 : uri.getPort()));
         } catch (URISyntaxException e) {
             return Optional.empty();
         }
@@ -98,15 +102,19 @@ public final class Db {
 
     public static boolean isTransient(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof ConnectException || c instanceof io.vertx.core.VertxException
-                    && String.valueOf(c.getMessage()).contains("closed")) {
+            if (c instanceof ConnectException
+                    || c instanceof io.vertx.core.VertxException
+                            && String.valueOf(c.getMessage()).contains("closed")) {
                 return true;
             }
             String state = sqlState(c);
             if (state != null) {
                 // 08: connection exception; 40001/40P01: serialization failure, deadlock; 57P0x: server shutting down;
                 // 53: insufficient resources.
-                if (state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.startsWith("57P")
+                if (state.startsWith("08")
+                        || state.equals("40001")
+                        || state.equals("40P01")
+                        || state.startsWith("57P")
                         || state.startsWith("53")) {
                     return true;
                 }

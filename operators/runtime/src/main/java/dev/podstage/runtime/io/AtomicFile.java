@@ -40,7 +40,10 @@ public final class AtomicFile implements Closeable {
         Files.createDirectories(target.toAbsolutePath().getParent());
         this.channel = append
                 ? FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
-                : FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                : FileChannel.open(
+                        temp,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING);
         this.bytes = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
         this.writer = new BufferedWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8), 1 << 16);

@@ -13,14 +13,13 @@ import java.util.Arrays;
  */
 public final class ByteLines implements Closeable {
 
-    private static final byte[] UTF8_BOM = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
+    private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     /**
      * One line's bytes (without the line break) and whether it was longer than allowed. The bytes
      * are only valid up to {@code length}, and only until the next call of {@link ByteLines#next()}.
      */
-    public record Line(long number, byte[] bytes, int length, boolean truncated) {
-    }
+    public record Line(long number, byte[] bytes, int length, boolean truncated) {}
 
     private final InputStream in;
     private final int maxLineBytes;

@@ -1,12 +1,5 @@
 package dev.podstage.runtime.io;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Collection;
-import java.util.Map;
-import java.util.TreeMap;
-
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.SegmentedStringWriter;
@@ -15,6 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Canonical JSON (object keys sorted, no whitespace) and its sha256: the basis of cache keys and
@@ -26,8 +25,7 @@ public final class CanonicalJson {
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
-    private CanonicalJson() {
-    }
+    private CanonicalJson() {}
 
     /**
      * Writes maps, collections, strings, numbers, booleans and JSON trees straight to the
@@ -36,7 +34,8 @@ public final class CanonicalJson {
      * else goes through a tree first; {@link #ofTree} is the reference both paths agree with.
      */
     public static String of(Object value) {
-        SegmentedStringWriter out = new SegmentedStringWriter(MAPPER.getFactory()._getBufferRecycler());
+        SegmentedStringWriter out =
+                new SegmentedStringWriter(MAPPER.getFactory()._getBufferRecycler());
         try {
             try (JsonGenerator generator = MAPPER.getFactory().createGenerator(out)) {
                 write(generator, value);

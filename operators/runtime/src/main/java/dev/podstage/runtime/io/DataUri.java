@@ -1,9 +1,8 @@
 package dev.podstage.runtime.io;
 
+import dev.podstage.runtime.config.ConfigProblem;
 import java.net.URI;
 import java.nio.file.Path;
-
-import dev.podstage.runtime.config.ConfigProblem;
 
 /**
  * Inputs and outputs are URIs ({@code file:///…}) or plain paths. Object storage may come later
@@ -11,8 +10,7 @@ import dev.podstage.runtime.config.ConfigProblem;
  */
 public final class DataUri {
 
-    private DataUri() {
-    }
+    private DataUri() {}
 
     public static Path toPath(String key, String value) {
         if (value == null || value.isBlank()) {

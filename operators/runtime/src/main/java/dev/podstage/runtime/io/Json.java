@@ -20,6 +20,5 @@ public final class Json {
             .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 }

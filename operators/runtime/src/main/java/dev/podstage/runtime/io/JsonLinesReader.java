@@ -1,5 +1,8 @@
 package dev.podstage.runtime.io;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -11,10 +14,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Streams JSON Lines one record at a time (never the whole file). Lines that are not UTF-8, not a
@@ -32,15 +31,18 @@ public final class JsonLinesReader implements Closeable {
     private final ByteLines lines;
     /** Accepts the plain lines without Jackson; the others Jackson parses (and names their faults). */
     private final JsonObjectScanner scanner = new JsonObjectScanner();
+
     private final Rejects rejects;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private long lastLine;
 
     public JsonLinesReader(Path path, Rejects rejects) {
         try {
-            this.lines = new ByteLines(new BufferedInputStream(Files.newInputStream(path), 1 << 16), MAX_LINE_BYTES, true);
+            this.lines =
+                    new ByteLines(new BufferedInputStream(Files.newInputStream(path), 1 << 16), MAX_LINE_BYTES, true);
         } catch (IOException e) {
             throw StageInputs.unreadable(path, e);
         }
@@ -119,7 +121,8 @@ public final class JsonLinesReader implements Closeable {
             rejects.reject(line.number(), MISSING_ID, text(bytes, length, text));
             return null;
         }
-        return unicodeId(line, id.textValue(), bytes, length, text) ? new JsonRecord(line.number(), id.textValue(), object)
+        return unicodeId(line, id.textValue(), bytes, length, text)
+                ? new JsonRecord(line.number(), id.textValue(), object)
                 : null;
     }
 

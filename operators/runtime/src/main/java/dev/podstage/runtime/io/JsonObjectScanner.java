@@ -17,6 +17,7 @@ final class JsonObjectScanner {
     private static final int MAX_KEYS = 32;
     /** Far below Jackson's limits (1000-digit numbers, 50,000-byte names): past them it decides. */
     private static final int MAX_NUMBER = 100;
+
     private static final int MAX_KEY = 1000;
 
     /** Signals a line this scanner leaves to Jackson; thrown without a stack trace. */
@@ -33,6 +34,7 @@ final class JsonObjectScanner {
     private int pos;
     /** Per top-level string value: key start, key end, value start (after the quote), value end, escaped (0/1). */
     private int[] strings = new int[5 * 8];
+
     private int stringCount;
     /** Key positions of the object open at each depth, for duplicate detection; reused line after line. */
     private final int[][] keysAtDepth = new int[MAX_DEPTH + 1][];
@@ -185,7 +187,8 @@ final class JsonObjectScanner {
                             throw UNSURE;
                         }
                     }
-                } else if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') {
+                } else if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r'
+                        && e != 't') {
                     throw UNSURE;
                 }
             }
@@ -280,7 +283,13 @@ final class JsonObjectScanner {
     }
 
     private static boolean isLetterOrDigit(byte c) {
-        return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '.' || c == '+' || c == '-';
+        return isDigit(c)
+                || c >= 'a' && c <= 'z'
+                || c >= 'A' && c <= 'Z'
+                || c == '_'
+                || c == '.'
+                || c == '+'
+                || c == '-';
     }
 
     private static int hexValue(byte c) {

@@ -1,9 +1,8 @@
 package dev.podstage.runtime.io;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * One accepted input record: its line number in the input, its id and all its fields. A record the

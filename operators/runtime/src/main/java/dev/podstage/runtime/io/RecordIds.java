@@ -8,8 +8,7 @@ package dev.podstage.runtime.io;
  */
 public final class RecordIds {
 
-    private RecordIds() {
-    }
+    private RecordIds() {}
 
     /** Why {@code id} cannot be a record id, or null when it can. */
     public static String problem(String id) {
@@ -18,7 +17,8 @@ public final class RecordIds {
             if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
                 i++; // a pair: one character
             } else if (Character.isSurrogate(c)) {
-                return String.format("id is not Unicode text: a lone surrogate \\u%04X at character %d", (int) c, i + 1);
+                return String.format(
+                        "id is not Unicode text: a lone surrogate \\u%04X at character %d", (int) c, i + 1);
             }
         }
         return null;

@@ -1,12 +1,11 @@
 package dev.podstage.runtime.io;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * {@code <output>.rejects.jsonl}: one object per rejected line with {@code line}, {@code reason}

@@ -35,6 +35,7 @@ public final class Sha256 {
     private final int[] schedule = new int[64];
     /** Bytes of a block not yet complete. */
     private final byte[] pending = new byte[64];
+
     private int pendingLength;
     private long totalLength;
 
@@ -129,7 +130,9 @@ public final class Sha256 {
     private void compress(byte[] block, int offset) {
         int[] w = schedule;
         for (int i = 0; i < 16; i++, offset += 4) {
-            w[i] = block[offset] << 24 | (block[offset + 1] & 0xff) << 16 | (block[offset + 2] & 0xff) << 8
+            w[i] = block[offset] << 24
+                    | (block[offset + 1] & 0xff) << 16
+                    | (block[offset + 2] & 0xff) << 8
                     | block[offset + 3] & 0xff;
         }
         for (int i = 16; i < 64; i++) {

@@ -1,21 +1,18 @@
 package dev.podstage.runtime.io;
 
+import dev.podstage.runtime.stage.StageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.podstage.runtime.stage.StageException;
-
 /** Facts about input files that the lifecycle needs before any work: digest and line count. */
 public final class StageInputs {
 
-    private StageInputs() {
-    }
+    private StageInputs() {}
 
     /** An input's sha256 (part of the job key) and its non-empty line count (what progress measures against). */
-    public record Scan(String digest, long lines) {
-    }
+    public record Scan(String digest, long lines) {}
 
     /** One streamed pass over the file for both facts: the input is not read twice before the work starts. */
     public static Scan scan(Path path) {
@@ -44,7 +41,7 @@ public final class StageInputs {
     }
 
     static StageException unreadable(Path path, IOException e) {
-        return StageException.inputData("cannot read input " + path + ": " + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        return StageException.inputData("cannot read input " + path + ": "
+                + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
     }
 }

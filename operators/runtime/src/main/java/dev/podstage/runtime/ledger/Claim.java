@@ -4,14 +4,11 @@ package dev.podstage.runtime.ledger;
 public sealed interface Claim {
 
     /** This process now owns the job; {@code resumed} when an earlier attempt left it unfinished. */
-    record Granted(boolean resumed, int attempt) implements Claim {
-    }
+    record Granted(boolean resumed, int attempt) implements Claim {}
 
     /** The job was completed before: its XCom, to return without doing the work again. */
-    record AlreadyDone(String xcom) implements Claim {
-    }
+    record AlreadyDone(String xcom) implements Claim {}
 
     /** Another live process holds the job. */
-    record Busy(String owner) implements Claim {
-    }
+    record Busy(String owner) implements Claim {}
 }

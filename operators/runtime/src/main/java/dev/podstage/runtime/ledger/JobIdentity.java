@@ -1,9 +1,8 @@
 package dev.podstage.runtime.ledger;
 
+import dev.podstage.runtime.io.CanonicalJson;
 import java.util.List;
 import java.util.Map;
-
-import dev.podstage.runtime.io.CanonicalJson;
 
 /**
  * What makes two runs the same job: stage, stage version, the configuration that determines the

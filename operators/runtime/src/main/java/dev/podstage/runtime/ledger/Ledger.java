@@ -1,20 +1,17 @@
 package dev.podstage.runtime.ledger;
 
+import dev.podstage.runtime.db.Db;
+import dev.podstage.runtime.stage.AirflowContext;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.function.Function;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
-import jakarta.inject.Inject;
-
 import org.hibernate.LockMode;
 import org.hibernate.reactive.mutiny.Mutiny;
-
-import dev.podstage.runtime.db.Db;
-import dev.podstage.runtime.stage.AirflowContext;
-import io.smallrye.mutiny.Uni;
 
 /**
  * The idempotency ledger on PostgreSQL through Hibernate Reactive. A run claims its job key; a
@@ -39,8 +36,8 @@ public class Ledger {
                                 .map(entry -> decide(entry, owner, airflow, lease))));
     }
 
-    private static Uni<Integer> insertIfAbsent(Mutiny.Session session, JobIdentity job, String owner,
-            AirflowContext airflow) {
+    private static Uni<Integer> insertIfAbsent(
+            Mutiny.Session session, JobIdentity job, String owner, AirflowContext airflow) {
         return session.createNativeQuery("""
                 INSERT INTO podstage_ledger (job_key, stage, stage_version, status, owner, attempts,
                     dag_id, task_id, run_id, map_index, created_at, updated_at, heartbeat_at)
@@ -63,8 +60,8 @@ public class Ledger {
         if (status == JobStatus.COMPLETED) {
             return new Claim.AlreadyDone(entry.xcom);
         }
-        boolean alive = status == JobStatus.RUNNING && entry.heartbeatAt != null
-                && entry.heartbeatAt.isAfter(now.minus(lease));
+        boolean alive =
+                status == JobStatus.RUNNING && entry.heartbeatAt != null && entry.heartbeatAt.isAfter(now.minus(lease));
         if (alive && !owner.equals(entry.owner)) {
             return new Claim.Busy(entry.owner);
         }
@@ -134,7 +131,8 @@ public class Ledger {
     private <T> T inTransaction(Function<Mutiny.Session, Uni<T>> work) {
         Mutiny.SessionFactory factory = sessionFactory.get();
         // A lost or refused connection is worth an Airflow retry (exit 75), as for every database stage.
-        return Db.await("updating the idempotency ledger",
+        return Db.await(
+                "updating the idempotency ledger",
                 () -> schema.ensure(factory).flatMap(ready -> factory.withTransaction(work)));
     }
 

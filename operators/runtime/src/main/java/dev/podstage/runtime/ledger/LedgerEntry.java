@@ -1,11 +1,10 @@
 package dev.podstage.runtime.ledger;
 
-import java.time.OffsetDateTime;
-
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
 
 /** One job of the idempotency ledger, keyed by its job key. */
 @Entity

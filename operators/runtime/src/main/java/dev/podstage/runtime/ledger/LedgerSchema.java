@@ -1,10 +1,8 @@
 package dev.podstage.runtime.ledger;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
-import org.hibernate.reactive.mutiny.Mutiny;
-
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * Creates and versions the runtime's tables on first use, never by hand. Concurrent first runs
@@ -16,12 +14,12 @@ public class LedgerSchema {
     static final int VERSION = 1;
 
     private static final String[] DDL = {
-            """
+        """
             CREATE TABLE IF NOT EXISTS podstage_schema (
                 component text PRIMARY KEY,
                 version integer NOT NULL,
                 updated_at timestamptz NOT NULL DEFAULT now())""",
-            """
+        """
             CREATE TABLE IF NOT EXISTS podstage_ledger (
                 job_key text PRIMARY KEY,
                 stage text NOT NULL,
@@ -38,8 +36,8 @@ public class LedgerSchema {
                 created_at timestamptz NOT NULL,
                 updated_at timestamptz NOT NULL,
                 heartbeat_at timestamptz)""",
-            "CREATE INDEX IF NOT EXISTS podstage_ledger_run ON podstage_ledger (dag_id, run_id)",
-            """
+        "CREATE INDEX IF NOT EXISTS podstage_ledger_run ON podstage_ledger (dag_id, run_id)",
+        """
             INSERT INTO podstage_schema (component, version) VALUES ('ledger', %d)
             ON CONFLICT (component) DO UPDATE SET version = excluded.version, updated_at = now()
             WHERE podstage_schema.version < excluded.version""".formatted(VERSION),
@@ -52,12 +50,15 @@ public class LedgerSchema {
             return Uni.createFrom().item(true);
         }
         return factory.withTransaction(session -> {
-            Uni<?> chain = session.createNativeQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(7715001)) AS lock")
-                    .getResultList();
-            for (String statement : DDL) {
-                chain = chain.flatMap(ignored -> session.createNativeQuery(statement).executeUpdate());
-            }
-            return chain;
-        }).map(done -> ready = true);
+                    Uni<?> chain = session.createNativeQuery(
+                                    "SELECT 1 FROM (SELECT pg_advisory_xact_lock(7715001)) AS lock")
+                            .getResultList();
+                    for (String statement : DDL) {
+                        chain = chain.flatMap(
+                                ignored -> session.createNativeQuery(statement).executeUpdate());
+                    }
+                    return chain;
+                })
+                .map(done -> ready = true);
     }
 }

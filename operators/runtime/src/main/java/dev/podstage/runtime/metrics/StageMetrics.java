@@ -1,28 +1,25 @@
 package dev.podstage.runtime.metrics;
 
-import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.jboss.logging.Logger;
-
+import dev.podstage.runtime.config.SharedConfig;
+import dev.podstage.runtime.stage.AirflowContext;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.statsd.StatsdConfig;
 import io.micrometer.statsd.StatsdFlavor;
 import io.micrometer.statsd.StatsdMeterRegistry;
-
-import dev.podstage.runtime.config.SharedConfig;
-import dev.podstage.runtime.stage.AirflowContext;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * A stage's meters, sent as StatsD to the same agent Airflow's {@code [metrics]} feeds: names
@@ -40,6 +37,7 @@ public final class StageMetrics implements AutoCloseable {
     private final CompositeMeterRegistry registry;
     /** The StatsD registry and the sink its lines go through; both null when metrics are off. */
     private final StatsdMeterRegistry statsd;
+
     private final StatsdUdpSink sink;
 
     private StageMetrics(CompositeMeterRegistry registry, StatsdMeterRegistry statsd, StatsdUdpSink sink) {
@@ -56,7 +54,8 @@ public final class StageMetrics implements AutoCloseable {
         if (statsd != null) {
             composite.add(statsd);
         }
-        composite.config()
+        composite
+                .config()
                 .meterFilter(MeterFilter.commonTags(commonTags(airflow, stage, config)))
                 .meterFilter(new MeterFilter() {
                     @Override
@@ -111,16 +110,21 @@ public final class StageMetrics implements AutoCloseable {
         try {
             return new StatsdUdpSink(config.host(), config.port(), config.maxPacketLength(), FLUSH_INTERVAL);
         } catch (IOException | RuntimeException e) {
-            LOG.warnf("no StatsD metrics for this run: cannot open a UDP socket to %s:%d (%s)", config.host(),
-                    config.port(), e);
+            LOG.warnf(
+                    "no StatsD metrics for this run: cannot open a UDP socket to %s:%d (%s)",
+                    config.host(), config.port(), e);
             return null;
         }
     }
 
     /** Lines go through {@code sink}, handed over as they are recorded: see {@link StatsdUdpSink} why. */
     private static StatsdMeterRegistry statsd(StatsdConfig statsdConfig, StatsdUdpSink sink) {
-        StatsdMeterRegistry registry = StatsdMeterRegistry.builder(statsdConfig).clock(Clock.SYSTEM).lineSink(sink).build();
-        // Etsy/Telegraf would otherwise camelCase names (podstageStageDuration); keep the dotted names of docs/architecture.md.
+        StatsdMeterRegistry registry = StatsdMeterRegistry.builder(statsdConfig)
+                .clock(Clock.SYSTEM)
+                .lineSink(sink)
+                .build();
+        // Etsy/Telegraf would otherwise camelCase names (podstageStageDuration); keep the dotted names of
+        // docs/architecture.md.
         registry.config().namingConvention(NamingConvention.dot);
         return registry;
     }

@@ -1,9 +1,8 @@
 package dev.podstage.runtime.resilience;
 
+import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-
-import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 
 /**
  * Exponential backoff with jitter that honours the server's {@code Retry-After}: the delay is the

@@ -11,9 +11,15 @@ public final class EndpointsDownException extends RuntimeException {
     private final Duration waited;
 
     public EndpointsDownException(Duration waited, Throwable last) {
-        super(String.format(java.util.Locale.ROOT, "no endpoint answered for %.1f s; the last failure: %s",
-                waited.toMillis() / 1000.0, describe(last)), last,
-                false, false);
+        super(
+                String.format(
+                        java.util.Locale.ROOT,
+                        "no endpoint answered for %.1f s; the last failure: %s",
+                        waited.toMillis() / 1000.0,
+                        describe(last)),
+                last,
+                false,
+                false);
         this.waited = waited;
     }
 

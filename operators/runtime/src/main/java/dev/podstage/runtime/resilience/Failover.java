@@ -1,16 +1,14 @@
 package dev.podstage.runtime.resilience;
 
+import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
-
-import io.smallrye.mutiny.Uni;
 
 /**
  * Ordered failover across endpoints (primary first, then fallbacks such as other regions): each
@@ -28,8 +26,7 @@ public final class Failover<T> {
     private static final Logger LOG = Logger.getLogger(Failover.class);
 
     /** The answer and the endpoint that gave it. */
-    public record Answer<T>(T value, String endpoint) {
-    }
+    public record Answer<T>(T value, String endpoint) {}
 
     private final List<EndpointGuard<T>> guards;
     private final Runnable onFailover;
@@ -47,7 +44,8 @@ public final class Failover<T> {
         this.guards = List.copyOf(guards);
         this.onFailover = onFailover;
         this.maxOutage = maxOutage;
-        this.probeInterval = probeInterval.isZero() || probeInterval.isNegative() ? Duration.ofMillis(1) : probeInterval;
+        this.probeInterval =
+                probeInterval.isZero() || probeInterval.isNegative() ? Duration.ofMillis(1) : probeInterval;
     }
 
     /**
@@ -83,17 +81,22 @@ public final class Failover<T> {
                 return Uni.createFrom().failure(new EndpointsDownException(waited, now.lastFault()));
             }
             Duration pause = pause(failure, left);
-            LOG.debugf("every endpoint down for this call (%s); trying again in %d ms", failure.getMessage(),
-                    pause.toMillis());
-            return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
+            LOG.debugf(
+                    "every endpoint down for this call (%s); trying again in %d ms",
+                    failure.getMessage(), pause.toMillis());
+            return Uni.createFrom()
+                    .voidItem()
+                    .onItem()
+                    .delayIt()
+                    .by(pause)
                     .chain(() -> round(request, stopWaiting, now));
         });
     }
 
     private Uni<Answer<T>> attempt(int index, Function<String, Uni<T>> request) {
         EndpointGuard<T> guard = guards.get(index);
-        Uni<Answer<T>> answer = guard.call(() -> request.apply(guard.endpoint()))
-                .map(value -> new Answer<>(value, guard.endpoint()));
+        Uni<Answer<T>> answer =
+                guard.call(() -> request.apply(guard.endpoint())).map(value -> new Answer<>(value, guard.endpoint()));
         if (index + 1 == guards.size()) {
             return answer;
         }
@@ -107,7 +110,8 @@ public final class Failover<T> {
 
     /** A failure that time may mend: the guards gave up or refused, but nothing says the request is wrong. */
     static boolean passes(Throwable t) {
-        return t instanceof CircuitBreakerOpenException || t instanceof BulkheadException
+        return t instanceof CircuitBreakerOpenException
+                || t instanceof BulkheadException
                 || EndpointGuard.worthRetrying(t);
     }
 
@@ -115,7 +119,9 @@ public final class Failover<T> {
     private Duration pause(Throwable failure, Duration left) {
         long interval = probeInterval.toMillis();
         long jittered = Math.max(1, interval / 2 + ThreadLocalRandom.current().nextLong(interval + 1));
-        long asked = failure instanceof RemoteCallException r ? r.retryAfter().map(Duration::toMillis).orElse(0L) : 0;
+        long asked = failure instanceof RemoteCallException r
+                ? r.retryAfter().map(Duration::toMillis).orElse(0L)
+                : 0;
         Duration pause = Duration.ofMillis(Math.max(jittered, asked));
         return pause.compareTo(left) > 0 ? left : pause;
     }

@@ -12,5 +12,4 @@ public record GuardSettings(
         int circuitVolume,
         double circuitFailureRatio,
         Duration circuitDelay,
-        int maxInFlight) {
-}
+        int maxInFlight) {}

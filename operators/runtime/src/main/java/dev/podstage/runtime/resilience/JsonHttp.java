@@ -1,12 +1,6 @@
 package dev.podstage.runtime.resilience;
 
-import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.podstage.runtime.io.Json;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -19,6 +13,10 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.Vertx;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * POSTs JSON and turns every way a remote call can go wrong into a {@link RemoteCallException}
@@ -41,17 +39,19 @@ public final class JsonHttp implements AutoCloseable {
     private final Context context;
     /** The API key, null when there is none; and the Authorization header made of it once. */
     private final String bearerToken;
+
     private final String authorization;
     /** Connections opened ahead that closed (a server's keep-alive timeout): the pool drops them, no post uses them. */
     private final AtomicInteger closedAhead = new AtomicInteger();
 
     public JsonHttp(Vertx vertx, int maxConnectionsPerHost, String bearerToken) {
         this.context = vertx.getDelegate().getOrCreateContext();
-        this.client = vertx.getDelegate().createHttpClient(new HttpClientOptions()
-                .setMaxPoolSize(maxConnectionsPerHost)
-                .setKeepAlive(true)
-                .setConnectTimeout(10_000)
-                .setDecompressionSupported(true));
+        this.client = vertx.getDelegate()
+                .createHttpClient(new HttpClientOptions()
+                        .setMaxPoolSize(maxConnectionsPerHost)
+                        .setKeepAlive(true)
+                        .setConnectTimeout(10_000)
+                        .setDecompressionSupported(true));
         this.bearerToken = bearerToken == null || bearerToken.isEmpty() ? null : bearerToken;
         this.authorization = this.bearerToken == null ? null : "Bearer " + this.bearerToken;
     }
@@ -80,17 +80,19 @@ public final class JsonHttp implements AutoCloseable {
         // The guard's timeout decides; this one frees the connection of a request nobody waits for.
         RequestOptions request = options(url).setIdleTimeout(timeout.toMillis() + 1_000);
         // Lazy, as a Uni should be: each subscription (each attempt of the guard) sends its own request.
-        return Uni.createFrom().emitter(emitter -> onContext(() -> client.request(request)
-                .compose(sent -> sent.send(payload))
-                .compose(response -> response.body().map(bytes -> parse(url, response, bytes)))
-                .onComplete(done -> {
-                    if (done.succeeded()) {
-                        emitter.complete(done.result());
-                    } else {
-                        Throwable t = done.cause();
-                        emitter.fail(t instanceof RemoteCallException ? t : RemoteCallException.transport(url, t));
-                    }
-                })));
+        return Uni.createFrom()
+                .emitter(emitter -> onContext(() -> client.request(request)
+                        .compose(sent -> sent.send(payload))
+                        .compose(response -> response.body().map(bytes -> parse(url, response, bytes)))
+                        .onComplete(done -> {
+                            if (done.succeeded()) {
+                                emitter.complete(done.result());
+                            } else {
+                                Throwable t = done.cause();
+                                emitter.fail(
+                                        t instanceof RemoteCallException ? t : RemoteCallException.transport(url, t));
+                            }
+                        })));
     }
 
     /**
@@ -98,8 +100,7 @@ public final class JsonHttp implements AutoCloseable {
      * reported to the request's exception handler: without one, Vert.x logs it as an error.
      */
     private void releaseUnsent(HttpClientRequest request) {
-        request.exceptionHandler(expected -> {
-        });
+        request.exceptionHandler(expected -> {});
         request.connection().closeHandler(closed -> closedAhead.incrementAndGet());
         request.reset();
     }

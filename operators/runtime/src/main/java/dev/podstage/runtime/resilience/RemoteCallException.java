@@ -19,8 +19,8 @@ public class RemoteCallException extends RuntimeException {
         this(null, message, status, retryable, retryAfter, cause);
     }
 
-    private RemoteCallException(String endpoint, String message, int status, boolean retryable, Duration retryAfter,
-            Throwable cause) {
+    private RemoteCallException(
+            String endpoint, String message, int status, boolean retryable, Duration retryAfter, Throwable cause) {
         super(message, cause, false, false);
         this.endpoint = endpoint;
         this.status = status;
@@ -30,8 +30,13 @@ public class RemoteCallException extends RuntimeException {
 
     public static RemoteCallException ofStatus(String endpoint, int status, Duration retryAfter, String detail) {
         boolean retryable = status == 408 || status == 429 || status >= 500;
-        return new RemoteCallException(endpoint, endpoint + " answered HTTP " + status
-                + (detail.isEmpty() ? "" : ": " + detail), status, retryable, retryAfter, null);
+        return new RemoteCallException(
+                endpoint,
+                endpoint + " answered HTTP " + status + (detail.isEmpty() ? "" : ": " + detail),
+                status,
+                retryable,
+                retryAfter,
+                null);
     }
 
     public static RemoteCallException transport(String endpoint, Throwable cause) {

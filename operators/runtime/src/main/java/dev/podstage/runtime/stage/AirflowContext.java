@@ -28,7 +28,7 @@ public record AirflowContext(String dagId, String taskId, String runId, String t
         if (dag().isEmpty()) {
             return "outside Airflow";
         }
-        return dagId + "/" + taskId + (mapIndex == null || mapIndex.equals("-1") ? "" : "[" + mapIndex + "]")
-                + " run " + runId + " try " + tryNumber;
+        return dagId + "/" + taskId + (mapIndex == null || mapIndex.equals("-1") ? "" : "[" + mapIndex + "]") + " run "
+                + runId + " try " + tryNumber;
     }
 }

@@ -10,6 +10,5 @@ public final class ExitCode {
     /** EX_TEMPFAIL: worth an Airflow retry. */
     public static final int TRANSIENT = 75;
 
-    private ExitCode() {
-    }
+    private ExitCode() {}
 }

@@ -1,10 +1,9 @@
 package dev.podstage.runtime.stage;
 
-import java.nio.file.Path;
-import java.util.List;
-
 import dev.podstage.runtime.io.StageInputs;
 import dev.podstage.runtime.ledger.JobIdentity;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A run's job identity, worked out once, when first asked: reading every input through SHA-256 is
@@ -33,8 +32,13 @@ public final class JobKey {
     /** The identity, scanning the inputs the first time (and telling progress how many records they hold). */
     public JobIdentity identity() {
         if (identity == null) {
-            List<StageInputs.Scan> scans = inputs.stream().map(StageInputs::scan).toList();
-            identity = JobIdentity.of(stage, stageVersion, answerConfig, scans.stream().map(StageInputs.Scan::digest).toList());
+            List<StageInputs.Scan> scans =
+                    inputs.stream().map(StageInputs::scan).toList();
+            identity = JobIdentity.of(
+                    stage,
+                    stageVersion,
+                    answerConfig,
+                    scans.stream().map(StageInputs.Scan::digest).toList());
             progress.total(scans.stream().mapToLong(StageInputs.Scan::lines).sum());
         }
         return identity;

@@ -1,15 +1,13 @@
 package dev.podstage.runtime.stage;
 
+import dev.podstage.runtime.ledger.Claim;
+import dev.podstage.runtime.ledger.JobIdentity;
+import dev.podstage.runtime.ledger.Ledger;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
 import org.jboss.logging.Logger;
-
-import dev.podstage.runtime.ledger.Claim;
-import dev.podstage.runtime.ledger.JobIdentity;
-import dev.podstage.runtime.ledger.Ledger;
 
 /** This run's hold on its job key: heartbeats while the job runs, then records how it ended. */
 final class LedgerSession implements AutoCloseable {
@@ -24,7 +22,8 @@ final class LedgerSession implements AutoCloseable {
     private final Duration lease;
     private ScheduledExecutorService heartbeat;
 
-    LedgerSession(Ledger ledger, JobIdentity identity, String owner, Claim claim, AirflowContext airflow, Duration lease) {
+    LedgerSession(
+            Ledger ledger, JobIdentity identity, String owner, Claim claim, AirflowContext airflow, Duration lease) {
         this.ledger = ledger;
         this.identity = identity;
         this.owner = owner;
@@ -52,13 +51,17 @@ final class LedgerSession implements AutoCloseable {
             return t;
         });
         long period = Math.max(1_000, lease.toMillis() / 3);
-        heartbeat.scheduleAtFixedRate(() -> {
-            try {
-                ledger.heartbeat(identity.key(), owner);
-            } catch (RuntimeException e) {
-                LOG.warnf("ledger heartbeat failed: %s", e.getMessage());
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
+        heartbeat.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        ledger.heartbeat(identity.key(), owner);
+                    } catch (RuntimeException e) {
+                        LOG.warnf("ledger heartbeat failed: %s", e.getMessage());
+                    }
+                },
+                period,
+                period,
+                TimeUnit.MILLISECONDS);
     }
 
     void complete(String xcom) {

@@ -1,9 +1,7 @@
 package dev.podstage.runtime.stage;
 
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.jboss.logging.Logger;
-
 import sun.misc.Signal;
 
 /**
@@ -19,7 +17,7 @@ public final class Shutdown {
     private final AtomicInteger signals = new AtomicInteger();
 
     public void install() {
-        for (String name : new String[] { "TERM", "INT" }) {
+        for (String name : new String[] {"TERM", "INT"}) {
             try {
                 Signal.handle(new Signal(name), this::onSignal);
             } catch (IllegalArgumentException unsupported) {

@@ -1,12 +1,11 @@
 package dev.podstage.runtime.stage;
 
-import java.nio.file.Path;
-import java.util.List;
-
 import dev.podstage.runtime.config.Checks;
 import dev.podstage.runtime.config.ConfigProblem;
 import dev.podstage.runtime.config.SharedConfig;
 import dev.podstage.runtime.io.DataUri;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The input and output of a stage that turns one JSON Lines file into another (preprocess, embed,
@@ -26,8 +25,8 @@ public record SingleFileIo(Path input, Path output) {
             throw new ConfigProblem("podstage.input", String.join(",", inputs), oneAllowed);
         }
         Path input = DataUri.toPath("podstage.input", inputs.get(0));
-        Path output = DataUri.toPath("podstage.output", Checks.required("podstage.output", shared.output(),
-                "an output URI (--output)"));
+        Path output = DataUri.toPath(
+                "podstage.output", Checks.required("podstage.output", shared.output(), "an output URI (--output)"));
         if (input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
             throw new ConfigProblem("podstage.output", shared.output().get(), "a file other than the input");
         }

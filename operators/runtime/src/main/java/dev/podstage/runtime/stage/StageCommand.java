@@ -1,11 +1,9 @@
 package dev.podstage.runtime.stage;
 
-import java.util.concurrent.Callable;
-
-import jakarta.inject.Inject;
-
 import dev.podstage.runtime.config.ConfigDefaults;
 import dev.podstage.runtime.config.StageConfigLoader;
+import jakarta.inject.Inject;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -21,7 +19,10 @@ import picocli.CommandLine.Spec;
  * and the lifecycle ({@link StageRunner}) run on the program's stage — each stage program has
  * exactly one {@link Stage} bean, which also says which config mapping holds its keys.
  */
-@Command(mixinStandardHelpOptions = true, defaultValueProvider = ConfigDefaults.class, sortOptions = false,
+@Command(
+        mixinStandardHelpOptions = true,
+        defaultValueProvider = ConfigDefaults.class,
+        sortOptions = false,
         usageHelpAutoWidth = true)
 public abstract class StageCommand implements Callable<Integer>, ConfigDefaults.ConfiguredCommand {
 

@@ -1,9 +1,8 @@
 package dev.podstage.runtime.stage;
 
+import io.quarkus.picocli.runtime.PicocliCommandLineFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-
-import io.quarkus.picocli.runtime.PicocliCommandLineFactory;
 import picocli.CommandLine;
 
 /**
@@ -16,7 +15,8 @@ public class StageCommandLine {
 
     @Produces
     CommandLine commandLine(PicocliCommandLineFactory factory) {
-        return factory.create().setOverwrittenOptionsAllowed(true)
+        return factory.create()
+                .setOverwrittenOptionsAllowed(true)
                 .setParameterExceptionHandler(new UnknownOptionsWithoutValues());
     }
 }

@@ -1,18 +1,22 @@
 package dev.podstage.runtime.stage;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.podstage.runtime.io.Json;
+import java.util.List;
 
 /**
  * What a finished run reports: counts, output URIs, metrics for the XCom summary and extra
  * stage-specific XCom fields (e.g. ingest's {@code shards}). {@code dropped} counts records left
  * out on purpose (duplicates, empties), so "nothing accepted is lost" can be checked.
  */
-public record StageOutcome(long recordsIn, long recordsOut, long rejects, long dropped, List<String> outputs,
-        ObjectNode metrics, ObjectNode extra) {
+public record StageOutcome(
+        long recordsIn,
+        long recordsOut,
+        long rejects,
+        long dropped,
+        List<String> outputs,
+        ObjectNode metrics,
+        ObjectNode extra) {
 
     public static ObjectNode object() {
         return Json.MAPPER.createObjectNode();
@@ -25,8 +29,10 @@ public record StageOutcome(long recordsIn, long recordsOut, long rejects, long d
      */
     public StageOutcome requireNothingLost() {
         if (recordsOut + rejects + dropped < recordsIn) {
-            throw new StageException(ExitCode.FAILURE, "records lost: " + recordsIn + " in, but only "
-                    + recordsOut + " out + " + rejects + " rejected + " + dropped + " dropped");
+            throw new StageException(
+                    ExitCode.FAILURE,
+                    "records lost: " + recordsIn + " in, but only " + recordsOut + " out + " + rejects + " rejected + "
+                            + dropped + " dropped");
         }
         return this;
     }

@@ -1,24 +1,10 @@
 package dev.podstage.runtime.stage;
 
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.podstage.runtime.cache.Caches;
 import dev.podstage.runtime.config.Checks;
-import dev.podstage.runtime.config.ServiceSettings;
 import dev.podstage.runtime.config.CliOverrides;
+import dev.podstage.runtime.config.ServiceSettings;
 import dev.podstage.runtime.config.SharedConfig;
 import dev.podstage.runtime.config.StageConfigLoader;
 import dev.podstage.runtime.io.DataUri;
@@ -30,6 +16,15 @@ import dev.podstage.runtime.metrics.StageMetrics;
 import dev.podstage.runtime.xcom.XComWriter;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.config.SmallRyeConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 import picocli.CommandLine.ParseResult;
 
 /**
@@ -70,7 +65,11 @@ public class StageRunner {
         try (StageMetrics metrics = StageMetrics.create(shared, airflow, stage.name());
                 Progress progress = new Progress(stage.name())) {
             try {
-                LOG.infof("%s %s starting (%s; %s)", stage.name(), stage.version(), airflow.describe(),
+                LOG.infof(
+                        "%s %s starting (%s; %s)",
+                        stage.name(),
+                        stage.version(),
+                        airflow.describe(),
                         JvmResources.current().describe());
                 job.inputs().forEach(StageRunner::checkInput);
                 JobKey key = new JobKey(stage.name(), stage.version(), job.answerConfig(), job.inputs(), progress);
@@ -80,7 +79,8 @@ public class StageRunner {
                 session = openLedger(shared, key, airflow);
                 if (session != null && session.claim() instanceof Claim.AlreadyDone done) {
                     if (job.outputs().stream().allMatch(Files::exists)) {
-                        LOG.infof("job %s already completed: returning its stored XCom without doing the work again",
+                        LOG.infof(
+                                "job %s already completed: returning its stored XCom without doing the work again",
                                 shortKey(key.identity()));
                         ObjectNode stored = (ObjectNode) Json.MAPPER.readTree(done.xcom());
                         stored.put("status", "already_done");
@@ -88,13 +88,16 @@ public class StageRunner {
                         status = "already_done";
                         return ExitCode.OK;
                     }
-                    LOG.infof("job %s was completed but its outputs are gone: running it again", shortKey(key.identity()));
+                    LOG.infof(
+                            "job %s was completed but its outputs are gone: running it again",
+                            shortKey(key.identity()));
                     session = session.reclaimCompleted();
                 }
                 shutdown.install();
                 progress.start(shared.progressInterval());
                 boolean resumed = session != null && session.claim() instanceof Claim.Granted g && g.resumed();
-                StageOutcome outcome = job.run(new StageContext(key, shared, airflow, metrics, progress, shutdown, resumed, caches));
+                StageOutcome outcome =
+                        job.run(new StageContext(key, shared, airflow, metrics, progress, shutdown, resumed, caches));
                 outcome.requireNothingLost();
                 checkRejectRatio(outcome, shared.maxRejectRatio());
                 ObjectNode value = xcomValue(stage, key.identity(), outcome, start);
@@ -103,14 +106,28 @@ public class StageRunner {
                     session.complete(Json.MAPPER.writeValueAsString(value));
                 }
                 LOG.info(progress.line());
-                LOG.infof("%s done: %d in, %d out, %d rejected, %d dropped in %d ms", stage.name(), outcome.recordsIn(),
-                        outcome.recordsOut(), outcome.rejects(), outcome.dropped(), elapsedMillis(start));
+                LOG.infof(
+                        "%s done: %d in, %d out, %d rejected, %d dropped in %d ms",
+                        stage.name(),
+                        outcome.recordsIn(),
+                        outcome.recordsOut(),
+                        outcome.rejects(),
+                        outcome.dropped(),
+                        elapsedMillis(start));
                 status = "success";
                 recordCounts(metrics, outcome);
                 return ExitCode.OK;
             } catch (StageException e) {
-                status = e.exitCode() == ExitCode.TRANSIENT || e.exitCode() == ExitCode.BUDGET_EXCEEDED ? "interrupted" : "failed";
-                return fail(e.exitCode(), e.getMessage(), e.getCause(), xcom, session, status.equals("interrupted"),
+                status = e.exitCode() == ExitCode.TRANSIENT || e.exitCode() == ExitCode.BUDGET_EXCEEDED
+                        ? "interrupted"
+                        : "failed";
+                return fail(
+                        e.exitCode(),
+                        e.getMessage(),
+                        e.getCause(),
+                        xcom,
+                        session,
+                        status.equals("interrupted"),
                         shutdown.requested());
             } catch (Exception e) {
                 return fail(ExitCode.FAILURE, "unexpected failure: " + e, e, xcom, session, false, false);
@@ -118,7 +135,9 @@ public class StageRunner {
                 if (session != null) {
                     session.close();
                 }
-                Timer.builder("stage.duration").tag("status", status).register(metrics.registry())
+                Timer.builder("stage.duration")
+                        .tag("status", status)
+                        .register(metrics.registry())
                         .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }
         }
@@ -129,8 +148,14 @@ public class StageRunner {
      * failed, Airflow's timeout). That stop, saved and resumable, is said at WARN: nothing went wrong in
      * the stage, and an operator searching the logs for ERROR finds the runs that failed.
      */
-    private int fail(int exitCode, String message, Throwable cause, XComWriter xcom, LedgerSession session,
-            boolean resumable, boolean signalled) {
+    private int fail(
+            int exitCode,
+            String message,
+            Throwable cause,
+            XComWriter xcom,
+            LedgerSession session,
+            boolean resumable,
+            boolean signalled) {
         if (signalled && exitCode == ExitCode.TRANSIENT) {
             LOG.warn(message);
         } else if (cause != null && exitCode == ExitCode.FAILURE) {
@@ -163,11 +188,14 @@ public class StageRunner {
                 return new LedgerSession(ledger, identity, owner, claim, airflow, shared.ledgerLease());
             }
             if (System.nanoTime() > deadline) {
-                throw new StageException(ExitCode.TRANSIENT, "job " + shortKey(identity) + " is still running in "
-                        + busy.owner() + " after waiting " + shared.ledgerWait() + "; retry later");
+                throw new StageException(
+                        ExitCode.TRANSIENT,
+                        "job " + shortKey(identity) + " is still running in " + busy.owner() + " after waiting "
+                                + shared.ledgerWait() + "; retry later");
             }
-            LOG.infof("job %s is running in %s: waiting for it instead of duplicating the work", shortKey(identity),
-                    busy.owner());
+            LOG.infof(
+                    "job %s is running in %s: waiting for it instead of duplicating the work",
+                    shortKey(identity), busy.owner());
             Thread.sleep(Math.min(2_000, Math.max(100, shared.ledgerLease().toMillis() / 10)));
         }
     }
@@ -175,9 +203,13 @@ public class StageRunner {
     private static void checkRejectRatio(StageOutcome outcome, double maxRatio) {
         long lines = outcome.recordsIn();
         if (lines > 0 && outcome.rejects() > maxRatio * lines) {
-            throw StageException.inputData(String.format(java.util.Locale.ROOT,
+            throw StageException.inputData(String.format(
+                    java.util.Locale.ROOT,
                     "%d of %d input lines rejected (%.1f%%), above podstage.max-reject-ratio=%s; see the rejects file",
-                    outcome.rejects(), lines, 100.0 * outcome.rejects() / lines, maxRatio));
+                    outcome.rejects(),
+                    lines,
+                    100.0 * outcome.rejects() / lines,
+                    maxRatio));
         }
     }
 

@@ -3,7 +3,6 @@ package dev.podstage.runtime.stage;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.stream.Collectors;
-
 import picocli.CommandLine;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
@@ -32,12 +31,19 @@ final class UnknownOptionsWithoutValues implements IParameterExceptionHandler {
 
     /** "Unknown option: --api-key (values of unknown options are not shown)". */
     static String describe(List<String> unmatched) {
-        List<String> names = unmatched.stream().filter(a -> a.startsWith("-")).map(a -> a.split("=", 2)[0])
-                .distinct().toList();
+        List<String> names = unmatched.stream()
+                .filter(a -> a.startsWith("-"))
+                .map(a -> a.split("=", 2)[0])
+                .distinct()
+                .toList();
         long values = unmatched.size() - names.size();
-        String listed = names.isEmpty() ? unmatched.size() + " unexpected argument(s)"
-                : (names.size() == 1 ? "Unknown option: " : "Unknown options: ") + names.stream().collect(Collectors.joining(", "));
-        return listed + (values > 0 || unmatched.stream().anyMatch(a -> a.contains("=")) || names.isEmpty()
-                ? " (values of unknown options are not shown)" : "");
+        String listed = names.isEmpty()
+                ? unmatched.size() + " unexpected argument(s)"
+                : (names.size() == 1 ? "Unknown option: " : "Unknown options: ")
+                        + names.stream().collect(Collectors.joining(", "));
+        return listed
+                + (values > 0 || unmatched.stream().anyMatch(a -> a.contains("=")) || names.isEmpty()
+                        ? " (values of unknown options are not shown)"
+                        : "");
     }
 }

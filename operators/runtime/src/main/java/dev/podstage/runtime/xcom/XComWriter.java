@@ -1,17 +1,15 @@
 package dev.podstage.runtime.xcom;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podstage.runtime.io.AtomicFile;
+import dev.podstage.runtime.io.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.podstage.runtime.io.AtomicFile;
-import dev.podstage.runtime.io.Json;
 
 /**
  * The two ways a pod talks back to Airflow: {@code return.json}, read by KubernetesPodOperator's
@@ -55,7 +53,11 @@ public final class XComWriter {
             line = line.substring(0, MAX_TERMINATION_MESSAGE - 1);
         }
         try {
-            Files.writeString(terminationLog, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.WRITE,
+            Files.writeString(
+                    terminationLog,
+                    line + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IOException ignored) {
             // Best effort: the log line with the same reason has already been written.

@@ -2,22 +2,20 @@ package dev.podstage.runtime.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import dev.podstage.testkit.Services;
 import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import io.vertx.redis.client.Command;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The connection a stage opens to Redis as it starts, against the real Redis. */
 class CachesConnectAheadIT {
@@ -44,14 +42,20 @@ class CachesConnectAheadIT {
         Set<String> before = clientIds(clients());
         redis = Redis.createClient(vertx, Services.redisUrl());
 
-        Thread connector = Caches.connectAhead(() -> new ReactiveRedisDataSourceImpl(vertx, redis, RedisAPI.api(redis)));
+        Thread connector =
+                Caches.connectAhead(() -> new ReactiveRedisDataSourceImpl(vertx, redis, RedisAPI.api(redis)));
         connector.join(5_000);
 
-        assertThat(connector.isAlive()).as("the connector only starts the PING, it does not wait for it").isFalse();
+        assertThat(connector.isAlive())
+                .as("the connector only starts the PING, it does not wait for it")
+                .isFalse();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         List<String> fresh;
         do {
-            fresh = clients().stream().filter(c -> !before.contains(id(c))).filter(c -> c.contains(" cmd=ping ")).toList();
+            fresh = clients().stream()
+                    .filter(c -> !before.contains(id(c)))
+                    .filter(c -> c.contains(" cmd=ping "))
+                    .toList();
         } while (fresh.isEmpty() && System.nanoTime() < deadline);
         assertThat(fresh).as("a new connection whose last command was the PING").hasSize(1);
     }
@@ -60,7 +64,8 @@ class CachesConnectAheadIT {
     void anUnreachableRedisIsLeftToTheFirstRealUse() throws InterruptedException {
         redis = Redis.createClient(vertx, "redis://127.0.0.1:1"); // nothing listens on port 1
 
-        Thread connector = Caches.connectAhead(() -> new ReactiveRedisDataSourceImpl(vertx, redis, RedisAPI.api(redis)));
+        Thread connector =
+                Caches.connectAhead(() -> new ReactiveRedisDataSourceImpl(vertx, redis, RedisAPI.api(redis)));
         connector.join(5_000);
 
         assertThat(connector.isAlive()).isFalse(); // no exception escapes, nothing is retried
@@ -79,8 +84,11 @@ class CachesConnectAheadIT {
 
     /** CLIENT LIST, one line per connection ({@code id=… addr=… cmd=…}). */
     private static List<String> clients() {
-        return Arrays.stream(Services.redis(Command.CLIENT, "LIST").get(0).split("\n")).map(String::strip)
-                .filter(line -> !line.isEmpty()).map(line -> line + " ").toList();
+        return Arrays.stream(Services.redis(Command.CLIENT, "LIST").get(0).split("\n"))
+                .map(String::strip)
+                .filter(line -> !line.isEmpty())
+                .map(line -> line + " ")
+                .toList();
     }
 
     private static Set<String> clientIds(List<String> clients) {

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-
 import org.junit.jupiter.api.Test;
 
 class KeyTemplateTest {
@@ -31,8 +30,16 @@ class KeyTemplateTest {
         for (char c = 0; c < 0x80; c++) {
             samples.add("a" + c + "z");
         }
-        samples.addAll(List.of("", "plain text", "caf\u00e9 \ud83d\ude00", "line\u2028sep\u2029", "lone \ud800 surrogate",
-                "\udc00 trailing", "quote \" backslash \\ slash /", "\u007f\u0080\u00ff\uffff", "podstage-key-template-hole-7f3a9c"));
+        samples.addAll(List.of(
+                "",
+                "plain text",
+                "caf\u00e9 \ud83d\ude00",
+                "line\u2028sep\u2029",
+                "lone \ud800 surrogate",
+                "\udc00 trailing",
+                "quote \" backslash \\ slash /",
+                "\u007f\u0080\u00ff\uffff",
+                "podstage-key-template-hole-7f3a9c"));
         for (String sample : samples) {
             assertThat(template.key(sample)).as("%s", sample).isEqualTo(CacheKeys.of("infer", IDENTITY.apply(sample)));
         }
@@ -44,18 +51,26 @@ class KeyTemplateTest {
         KeyTemplate otherNamespace = KeyTemplate.of("embed", IDENTITY);
         KeyTemplate otherModel = KeyTemplate.of("infer", text -> Map.of("model", "other", "input", text));
 
-        assertThat(template.key("a")).isNotEqualTo(template.key("b")).isEqualTo(template.key("a")).startsWith("podstage:infer:");
-        assertThat(otherNamespace.key("a")).startsWith("podstage:embed:").endsWith(template.key("a").substring(15));
+        assertThat(template.key("a"))
+                .isNotEqualTo(template.key("b"))
+                .isEqualTo(template.key("a"))
+                .startsWith("podstage:infer:");
+        assertThat(otherNamespace.key("a"))
+                .startsWith("podstage:embed:")
+                .endsWith(template.key("a").substring(15));
         assertThat(otherModel.key("a")).isNotEqualTo(template.key("a"));
     }
 
     @Test
     void anIdentityThatDoesNotHoldItsArgumentOnceAsAValueIsRefused() {
         assertThatThrownBy(() -> KeyTemplate.of("infer", text -> Map.of("model", "m")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly once");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exactly once");
         assertThatThrownBy(() -> KeyTemplate.of("infer", text -> Map.of("a", text, "b", text)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly once");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exactly once");
         assertThatThrownBy(() -> KeyTemplate.of("infer", text -> Map.of(text, "key, not value")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly once");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exactly once");
     }
 }

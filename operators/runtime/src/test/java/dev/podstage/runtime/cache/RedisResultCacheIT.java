@@ -2,17 +2,6 @@ package dev.podstage.runtime.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import dev.podstage.testkit.Services;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
@@ -21,6 +10,15 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The cache against the real Redis: what it keeps of its writes while they are out, and what lands. */
 class RedisResultCacheIT {
@@ -34,11 +32,19 @@ class RedisResultCacheIT {
     void open() {
         Services.requireRedis();
         vertx = Vertx.vertx();
-        // The pool the stages configure (microprofile-config.properties): writes are not awaited, so many wait for a connection.
-        redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(Services.redisUrl())
-                .setMaxPoolSize(8).setMaxPoolWaiting(1024));
-        cache = new RedisResultCache(new ReactiveRedisDataSourceImpl(vertx, redis, RedisAPI.api(redis)),
-                Duration.ofHours(1), Duration.ofSeconds(5), new SimpleMeterRegistry().counter("errors"));
+        // The pool the stages configure (microprofile-config.properties): writes are not awaited, so many wait for a
+        // connection.
+        redis = Redis.createClient(
+                vertx,
+                new RedisOptions()
+                        .setConnectionString(Services.redisUrl())
+                        .setMaxPoolSize(8)
+                        .setMaxPoolWaiting(1024));
+        cache = new RedisResultCache(
+                new ReactiveRedisDataSourceImpl(vertx, redis, RedisAPI.api(redis)),
+                Duration.ofHours(1),
+                Duration.ofSeconds(5),
+                new SimpleMeterRegistry().counter("errors"));
     }
 
     @AfterEach
@@ -57,7 +63,9 @@ class RedisResultCacheIT {
             Thread.sleep(5);
         }
         // A long run sends a write per request: holding every answered one grew the heap with the run.
-        assertThat(cache.pendingWrites()).as("writes still held once Redis answered them all").isZero();
+        assertThat(cache.pendingWrites())
+                .as("writes still held once Redis answered them all")
+                .isZero();
         assertThat(cache.available()).isTrue();
         assertThat(Services.redisEntries(prefix + "*")).hasSize(500).containsAllEntriesOf(entries(49, 10));
     }

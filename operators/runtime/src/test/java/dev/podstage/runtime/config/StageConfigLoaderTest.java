@@ -3,12 +3,10 @@ package dev.podstage.runtime.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.podstage.runtime.stage.ExitCode;
 import java.time.Duration;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
-import dev.podstage.runtime.stage.ExitCode;
 
 class StageConfigLoaderTest {
 
@@ -16,7 +14,8 @@ class StageConfigLoaderTest {
 
     @Test
     void commandLineOverridesDefaults() {
-        SharedConfig config = loader.load(Map.of("podstage.max-reject-ratio", "0.25", "podstage.progress-interval", "3s"))
+        SharedConfig config = loader.load(
+                        Map.of("podstage.max-reject-ratio", "0.25", "podstage.progress-interval", "3s"))
                 .getConfigMapping(SharedConfig.class, SharedConfig.PREFIX);
 
         assertThat(config.maxRejectRatio()).isEqualTo(0.25);
@@ -28,14 +27,16 @@ class StageConfigLoaderTest {
     void aBadValueNamesKeyAndValueWithExitCode2() {
         assertThatThrownBy(() -> loader.load(Map.of("podstage.statsd-port", "eighty")))
                 .isInstanceOf(ConfigProblem.class)
-                .hasMessageContaining("podstage.statsd-port").hasMessageContaining("eighty")
+                .hasMessageContaining("podstage.statsd-port")
+                .hasMessageContaining("eighty")
                 .satisfies(e -> assertThat(((ConfigProblem) e).exitCode()).isEqualTo(ExitCode.USAGE));
     }
 
     @Test
     void anUnknownKeyIsAnErrorNotSilence() {
         assertThatThrownBy(() -> loader.load(Map.of("podstage.max-reject-ration", "0.5")))
-                .isInstanceOf(ConfigProblem.class).hasMessageContaining("podstage.max-reject-ration");
+                .isInstanceOf(ConfigProblem.class)
+                .hasMessageContaining("podstage.max-reject-ration");
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class ByteLinesTest {
@@ -38,16 +37,16 @@ class ByteLinesTest {
     void readsLinesThatSpanManyReads() throws IOException {
         ByteArrayInputStream bytes = new ByteArrayInputStream((BOM + "héllo\nwörld").getBytes(StandardCharsets.UTF_8));
         InputStream trickle = new InputStream() { // one byte per read
-            @Override
-            public int read() {
-                return bytes.read();
-            }
+                    @Override
+                    public int read() {
+                        return bytes.read();
+                    }
 
-            @Override
-            public int read(byte[] b, int off, int len) {
-                return bytes.read(b, off, Math.min(len, 1));
-            }
-        };
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        return bytes.read(b, off, Math.min(len, 1));
+                    }
+                };
         List<String> lines = new ArrayList<>();
         try (ByteLines byteLines = new ByteLines(trickle, 100, true)) {
             ByteLines.Line line;
@@ -60,8 +59,8 @@ class ByteLinesTest {
 
     private static List<String> lines(String text, int maxLineBytes, boolean dropBom) throws IOException {
         List<String> lines = new ArrayList<>();
-        try (ByteLines byteLines = new ByteLines(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
-                maxLineBytes, dropBom)) {
+        try (ByteLines byteLines =
+                new ByteLines(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), maxLineBytes, dropBom)) {
             ByteLines.Line line;
             while ((line = byteLines.next()) != null) {
                 lines.add(line.number() + ":" + new String(line.bytes(), 0, line.length(), StandardCharsets.UTF_8)

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class CanonicalJsonTest {
@@ -55,8 +54,7 @@ class CanonicalJsonTest {
                 .isEqualTo("8723ff4f47212e5eef779f2d68a9273ebd522574a9b902ab69fb54fce24c7493");
     }
 
-    record Sample(String value, int count) {
-    }
+    record Sample(String value, int count) {}
 
     @Test
     void arrayOrderAndValuesDoChangeIt() {

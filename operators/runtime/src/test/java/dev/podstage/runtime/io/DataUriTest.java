@@ -3,13 +3,11 @@ package dev.podstage.runtime.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.podstage.runtime.config.ConfigProblem;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.podstage.runtime.config.ConfigProblem;
 
 class DataUriTest {
 
@@ -40,6 +38,7 @@ class DataUriTest {
         assertThat(DataUri.toPath("podstage.input", "data/in.jsonl")).isEqualTo(Path.of("data/in.jsonl"));
         assertThat(DataUri.toPath("podstage.input", "file:///tmp/in.jsonl")).isEqualTo(Path.of("/tmp/in.jsonl"));
         assertThatThrownBy(() -> DataUri.toPath("podstage.input", "s3://bucket/in.jsonl"))
-                .isInstanceOf(ConfigProblem.class).hasMessageContaining("podstage.input");
+                .isInstanceOf(ConfigProblem.class)
+                .hasMessageContaining("podstage.input");
     }
 }

@@ -2,17 +2,15 @@ package dev.podstage.runtime.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 class JsonLinesReaderTest {
 
@@ -25,14 +23,15 @@ class JsonLinesReaderTest {
         bytes.writeBytes("{\"id\":\"a\",\"text\":\"x\"}\r\n".getBytes(StandardCharsets.UTF_8));
         bytes.writeBytes("\n".getBytes(StandardCharsets.UTF_8)); // blank: skipped, not rejected
         bytes.writeBytes("{\"id\":1}\n".getBytes(StandardCharsets.UTF_8));
-        bytes.writeBytes(new byte[] { '{', (byte) 0xFF, '}', '\n' });
+        bytes.writeBytes(new byte[] {'{', (byte) 0xFF, '}', '\n'});
         bytes.writeBytes("{\"id\":\"b\"} trailing\n".getBytes(StandardCharsets.UTF_8));
         bytes.writeBytes("{\"id\":\"c\"}".getBytes(StandardCharsets.UTF_8)); // no final newline
         Path input = Files.write(dir.resolve("in.jsonl"), bytes.toByteArray());
         Path output = dir.resolve("out.jsonl");
 
         List<String> ids = new ArrayList<>();
-        try (Rejects rejects = new Rejects(output); JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
+        try (Rejects rejects = new Rejects(output);
+                JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
             JsonRecord record;
             while ((record = reader.next()) != null) {
                 ids.add(record.id() + "@" + record.line());
@@ -58,12 +57,13 @@ class JsonLinesReaderTest {
     void aUtf8ByteOrderMarkBeforeTheFirstRecordIsNotPartOfIt() throws Exception {
         // What editors on Windows and Excel's "CSV UTF-8"-style exports put first; ingest drops it too.
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        bytes.writeBytes(new byte[] { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF });
+        bytes.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
         bytes.writeBytes("{\"id\":\"first\",\"text\":\"x\"}\n{\"id\":\"second\"}\n".getBytes(StandardCharsets.UTF_8));
         Path input = Files.write(dir.resolve("bom.jsonl"), bytes.toByteArray());
 
         List<String> ids = new ArrayList<>();
-        try (Rejects rejects = new Rejects(dir.resolve("out.jsonl")); JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
+        try (Rejects rejects = new Rejects(dir.resolve("out.jsonl"));
+                JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
             JsonRecord record;
             while ((record = reader.next()) != null) {
                 ids.add(record.id() + "@" + record.line());
@@ -76,7 +76,8 @@ class JsonLinesReaderTest {
     @Test
     void aByteOrderMarkAfterTheFirstLineIsTheRecordsProblem() throws Exception {
         Path input = Files.writeString(dir.resolve("late-bom.jsonl"), "{\"id\":\"a\"}\n\uFEFF{\"id\":\"b\"}\n");
-        try (Rejects rejects = new Rejects(dir.resolve("out.jsonl")); JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
+        try (Rejects rejects = new Rejects(dir.resolve("out.jsonl"));
+                JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
             assertThat(reader.next().id()).isEqualTo("a");
             assertThat(reader.next()).isNull();
             assertThat(rejects.count()).isEqualTo(1); // only a file starts with a byte order mark
@@ -86,11 +87,14 @@ class JsonLinesReaderTest {
     @Test
     void anIdThatIsNotUnicodeTextIsRejectedNotMangledOnEitherParsingPath() throws Exception {
         // Two ids that differ only in their lone surrogate would both become "?" in UTF-8: one id for two records.
-        Path input = Files.writeString(dir.resolve("ids.jsonl"), "{\"id\":\"a\\ud800\"}\n"
-                + "{\"id\":\"a\\udfff\",\"text\":\"caf\u00e9\"}\n" // not ASCII: Jackson's path
-                + "{\"id\":\"pair \\ud83d\\ude00\"}\n");
+        Path input = Files.writeString(
+                dir.resolve("ids.jsonl"),
+                "{\"id\":\"a\\ud800\"}\n"
+                        + "{\"id\":\"a\\udfff\",\"text\":\"caf\u00e9\"}\n" // not ASCII: Jackson's path
+                        + "{\"id\":\"pair \\ud83d\\ude00\"}\n");
         List<String> ids = new ArrayList<>();
-        try (Rejects rejects = new Rejects(dir.resolve("out.jsonl")); JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
+        try (Rejects rejects = new Rejects(dir.resolve("out.jsonl"));
+                JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
             JsonRecord record;
             while ((record = reader.next()) != null) {
                 ids.add(record.id());
@@ -101,17 +105,21 @@ class JsonLinesReaderTest {
         assertThat(ids).containsExactly("pair \ud83d\ude00");
         assertThat(Files.readAllLines(Rejects.pathFor(dir.resolve("out.jsonl"))))
                 .extracting(line -> Json.MAPPER.readTree(line).get("reason").asText())
-                .containsExactly("id is not Unicode text: a lone surrogate \\uD800 at character 2",
+                .containsExactly(
+                        "id is not Unicode text: a lone surrogate \\uD800 at character 2",
                         "id is not Unicode text: a lone surrogate \\uDFFF at character 2");
     }
 
     @Test
     void asciiLinesAreParsedFromTheirBytesAndOthersFromTheirDecodedText() throws Exception {
-        Path input = Files.writeString(dir.resolve("in.jsonl"), "{\"id\":\"a\",\"text\":\"plain\"}\n"
-                + "{\"id\":\"b\",\"text\":\"caf\u00e9 \ud83d\ude00\"}\n"
-                + " \t \n"
-                + "[1, 2]\n"
-                + "{\"id\":\"\u00e9\"} \u00e9\n", StandardCharsets.UTF_8);
+        Path input = Files.writeString(
+                dir.resolve("in.jsonl"),
+                "{\"id\":\"a\",\"text\":\"plain\"}\n"
+                        + "{\"id\":\"b\",\"text\":\"caf\u00e9 \ud83d\ude00\"}\n"
+                        + " \t \n"
+                        + "[1, 2]\n"
+                        + "{\"id\":\"\u00e9\"} \u00e9\n",
+                StandardCharsets.UTF_8);
         Path output = dir.resolve("out.jsonl");
 
         List<JsonRecord> records = readAll(input, output);
@@ -133,10 +141,13 @@ class JsonLinesReaderTest {
     @Test
     void scannedLinesReadAsJacksonReadsThemAndFaultsAreStillNamed() throws Exception {
         String escaped = "{\"id\":\"e\\u0031\",\"text\":\"say \\\"hi\\\"\\n\",\"meta\":{\"n\":[1,2.5e3]},\"k\":7}";
-        Path input = Files.writeString(dir.resolve("in.jsonl"), escaped + "\n"
-                + "{\"id\":\"d\",\"text\":\"x\",\"text\":\"y\"}\n" // duplicate key: Jackson rejects it
-                + "{\"id\":\"\",\"text\":\"x\"}\n" // empty id
-                + "{\"id\":\"t\"}  {}\n", StandardCharsets.US_ASCII); // trailing content
+        Path input = Files.writeString(
+                dir.resolve("in.jsonl"),
+                escaped + "\n"
+                        + "{\"id\":\"d\",\"text\":\"x\",\"text\":\"y\"}\n" // duplicate key: Jackson rejects it
+                        + "{\"id\":\"\",\"text\":\"x\"}\n" // empty id
+                        + "{\"id\":\"t\"}  {}\n",
+                StandardCharsets.US_ASCII); // trailing content
         Path output = dir.resolve("out.jsonl");
 
         List<JsonRecord> records = readAll(input, output);
@@ -153,7 +164,9 @@ class JsonLinesReaderTest {
             rejected.add(Json.MAPPER.readTree(line));
         }
         assertThat(rejected).extracting(r -> r.get("line").asInt()).containsExactly(2, 3, 4);
-        assertThat(rejected.get(0).get("reason").asText()).contains("not valid JSON").contains("Duplicate field 'text'");
+        assertThat(rejected.get(0).get("reason").asText())
+                .contains("not valid JSON")
+                .contains("Duplicate field 'text'");
         assertThat(rejected.get(1).get("reason").asText()).isEqualTo("missing string field 'id'");
         assertThat(rejected.get(2).get("reason").asText()).contains("not valid JSON");
     }
@@ -161,7 +174,8 @@ class JsonLinesReaderTest {
     /** Every record the reader accepts; its rejects are committed next to {@code output}. */
     private static List<JsonRecord> readAll(Path input, Path output) {
         List<JsonRecord> records = new ArrayList<>();
-        try (Rejects rejects = new Rejects(output); JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
+        try (Rejects rejects = new Rejects(output);
+                JsonLinesReader reader = new JsonLinesReader(input, rejects)) {
             JsonRecord record;
             while ((record = reader.next()) != null) {
                 records.add(record);

@@ -2,17 +2,15 @@ package dev.podstage.runtime.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The scanner may leave any line to Jackson, but what it accepts Jackson must accept, with the same strings. */
 class JsonObjectScannerTest {
@@ -35,11 +33,38 @@ class JsonObjectScannerTest {
 
     @Test
     void leavesToJacksonWhatItCannotVouchFor() {
-        for (String line : List.of("", "[]", "\"s\"", "{", "{\"a\":1", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "{'a':1}",
-                "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":-}", "{\"a\":1e}", "{\"a\":+1}", "{\"a\":NaN}",
-                "{\"a\":tru}", "{\"a\":truex}", "{\"a\":nul}", "{\"a\":\"x\\q\"}", "{\"a\":\"x\\u12g4\"}",
-                "{\"a\":\"tab\there\"}", "{\"a\":1}x", "{\"a\":1} {}", "{\"a\":1,\"a\":2}", "{\"o\":{\"b\":1,\"b\":1}}",
-                "{\"\\u0061\":1}", "{\"a\":[1,]}", "{\"a\":[1 2]}", "{\"a\":\"unterminated}", "{\"a\":1 // c\n}")) {
+        for (String line : List.of(
+                "",
+                "[]",
+                "\"s\"",
+                "{",
+                "{\"a\":1",
+                "{\"a\":1,}",
+                "{\"a\" 1}",
+                "{a:1}",
+                "{'a':1}",
+                "{\"a\":01}",
+                "{\"a\":1.}",
+                "{\"a\":.5}",
+                "{\"a\":-}",
+                "{\"a\":1e}",
+                "{\"a\":+1}",
+                "{\"a\":NaN}",
+                "{\"a\":tru}",
+                "{\"a\":truex}",
+                "{\"a\":nul}",
+                "{\"a\":\"x\\q\"}",
+                "{\"a\":\"x\\u12g4\"}",
+                "{\"a\":\"tab\there\"}",
+                "{\"a\":1}x",
+                "{\"a\":1} {}",
+                "{\"a\":1,\"a\":2}",
+                "{\"o\":{\"b\":1,\"b\":1}}",
+                "{\"\\u0061\":1}",
+                "{\"a\":[1,]}",
+                "{\"a\":[1 2]}",
+                "{\"a\":\"unterminated}",
+                "{\"a\":1 // c\n}")) {
             assertThat(scan(line)).as(line).isNull();
         }
         assertThat(scan("{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}")).isNull(); // deeper than it goes
@@ -49,7 +74,8 @@ class JsonObjectScannerTest {
     @Test
     void neverReadsPastTheLineIntoAReusedBuffer() {
         byte[] buffer = "{\"id\":\"a\"}".getBytes(StandardCharsets.US_ASCII);
-        assertThat(scanner.scan(buffer, buffer.length - 1)).isNull(); // the closing brace is stale, not part of the line
+        assertThat(scanner.scan(buffer, buffer.length - 1))
+                .isNull(); // the closing brace is stale, not part of the line
         assertThat(scanner.scan(buffer, buffer.length)).isNotNull();
     }
 
@@ -88,15 +114,17 @@ class JsonObjectScannerTest {
             throw new AssertionError("the scanner accepted a line Jackson rejects (" + e.getMessage() + "): " + line);
         }
         assertThat(tree).as(line).isInstanceOf(ObjectNode.class);
-        for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
             var field = it.next();
             String expected = field.getValue().isTextual() ? field.getValue().textValue() : null;
-            assertThat(strings.get(field.getKey())).as("%s in %s", field.getKey(), line).isEqualTo(expected);
+            assertThat(strings.get(field.getKey()))
+                    .as("%s in %s", field.getKey(), line)
+                    .isEqualTo(expected);
         }
         assertThat(strings.get("absent-key")).isNull();
     }
 
-    private static final String[] KEYS = { "id", "text", "a", "b", "meta", "n", "x_y", "" };
+    private static final String[] KEYS = {"id", "text", "a", "b", "meta", "n", "x_y", ""};
 
     private static String object(Random r, int depth) {
         StringBuilder s = new StringBuilder("{");
@@ -104,7 +132,12 @@ class JsonObjectScannerTest {
         int n = r.nextInt(depth == 0 ? 6 : 3);
         for (int i = 0; i < n; i++) {
             s.append(i > 0 ? "," : "").append(space(r));
-            s.append('"').append(keys.remove(r.nextInt(keys.size()))).append('"').append(space(r)).append(':').append(space(r));
+            s.append('"')
+                    .append(keys.remove(r.nextInt(keys.size())))
+                    .append('"')
+                    .append(space(r))
+                    .append(':')
+                    .append(space(r));
             s.append(value(r, depth)).append(space(r));
         }
         return s.append('}').toString();
@@ -134,7 +167,9 @@ class JsonObjectScannerTest {
         int n = r.nextInt(12);
         for (int i = 0; i < n; i++) {
             switch (r.nextInt(6)) {
-                case 0 -> s.append(List.of("\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t").get(r.nextInt(8)));
+                case 0 ->
+                    s.append(List.of("\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t")
+                            .get(r.nextInt(8)));
                 case 1 -> s.append(String.format("\\u%04x", r.nextInt(0x10000)));
                 default -> {
                     char c = (char) (0x20 + r.nextInt(0x5f)); // printable ASCII

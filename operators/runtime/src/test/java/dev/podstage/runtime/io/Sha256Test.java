@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 
 class Sha256Test {
@@ -20,7 +19,8 @@ class Sha256Test {
         abc.update("abc".getBytes(StandardCharsets.US_ASCII));
         assertThat(abc.hex()).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         Sha256 twoBlocks = new Sha256();
-        twoBlocks.update("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".getBytes(StandardCharsets.US_ASCII));
+        twoBlocks.update(
+                "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".getBytes(StandardCharsets.US_ASCII));
         assertThat(twoBlocks.hex()).isEqualTo("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
         abc.update("abc".getBytes(StandardCharsets.US_ASCII));
         assertThat(abc.hex("podstage:infer:".getBytes(StandardCharsets.US_ASCII)))

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,11 +74,12 @@ class StatsdUdpSinkTest {
         StatsdUdpSink sink = new StatsdUdpSink("127.0.0.1", closedPort, 40, NEVER);
 
         assertThatCode(() -> {
-            for (int i = 0; i < 20; i++) {
-                sink.accept("a.count:" + i + "|c");
-            }
-            sink.close();
-        }).doesNotThrowAnyException();
+                    for (int i = 0; i < 20; i++) {
+                        sink.accept("a.count:" + i + "|c");
+                    }
+                    sink.close();
+                })
+                .doesNotThrowAnyException();
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
@@ -53,7 +52,9 @@ class BackoffTest {
         assertThat(RemoteCallException.ofStatus("u", 429, null, "").retryable()).isTrue();
         assertThat(RemoteCallException.ofStatus("u", 503, null, "").retryable()).isTrue();
         assertThat(RemoteCallException.ofStatus("u", 400, null, "").retryable()).isFalse();
-        assertThat(RemoteCallException.ofStatus("u", 400, null, "").requestRejected()).isTrue();
-        assertThat(RemoteCallException.ofStatus("u", 401, null, "").requestRejected()).isFalse();
+        assertThat(RemoteCallException.ofStatus("u", 400, null, "").requestRejected())
+                .isTrue();
+        assertThat(RemoteCallException.ofStatus("u", 401, null, "").requestRejected())
+                .isFalse();
     }
 }

@@ -2,20 +2,17 @@ package dev.podstage.runtime.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.mutiny.core.Vertx;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.mutiny.core.Vertx;
 
 /**
  * {@link JsonHttp#connectAhead} over real HTTP: a server on loopback counts the connections it
@@ -50,13 +47,18 @@ class JsonHttpConnectAheadTest {
         http.connectAhead(url);
         awaitAtLeast(connections::get, 1);
         Thread.sleep(100);
-        assertThat(requests.get()).as("requests sent by opening a connection ahead").isZero();
+        assertThat(requests.get())
+                .as("requests sent by opening a connection ahead")
+                .isZero();
 
-        JsonNode answer = http.post(url, "{\"n\":1}".getBytes(), TIMEOUT).await().atMost(TIMEOUT);
+        JsonNode answer =
+                http.post(url, "{\"n\":1}".getBytes(), TIMEOUT).await().atMost(TIMEOUT);
 
         assertThat(answer.get("echo").asInt()).isEqualTo(1);
         assertThat(requests.get()).isEqualTo(1);
-        assertThat(connections.get()).as("the post went on the connection opened ahead, not on a new one").isEqualTo(1);
+        assertThat(connections.get())
+                .as("the post went on the connection opened ahead, not on a new one")
+                .isEqualTo(1);
     }
 
     @Test
@@ -80,7 +82,8 @@ class JsonHttpConnectAheadTest {
         // production that is one retried attempt; here the test waits for the client to see the close.
         awaitAtLeast(http::connectionsAheadClosed, 1);
 
-        JsonNode answer = http.post(url, "{\"n\":3}".getBytes(), TIMEOUT).await().atMost(TIMEOUT);
+        JsonNode answer =
+                http.post(url, "{\"n\":3}".getBytes(), TIMEOUT).await().atMost(TIMEOUT);
 
         assertThat(answer.get("echo").asInt()).isEqualTo(3);
         assertThat(connections.get()).as("a new connection for the post").isEqualTo(2);
@@ -95,7 +98,8 @@ class JsonHttpConnectAheadTest {
         Thread.sleep(200);
         startServer(port);
 
-        JsonNode answer = http.post(url, "{\"n\":2}".getBytes(), TIMEOUT).await().atMost(TIMEOUT);
+        JsonNode answer =
+                http.post(url, "{\"n\":2}".getBytes(), TIMEOUT).await().atMost(TIMEOUT);
 
         assertThat(answer.get("echo").asInt()).isEqualTo(2);
         assertThat(requests.get()).isEqualTo(1);
@@ -105,7 +109,8 @@ class JsonHttpConnectAheadTest {
     private String startServer(int port) {
         // HTTP/1.1 only: a server that may also speak h2c waits for the first bytes before it
         // reports a connection, and a connection opened ahead sends none.
-        HttpServer server = vertx.getDelegate().createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+        HttpServer server = vertx.getDelegate()
+                .createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
                 .connectionHandler(connection -> {
                     connection.closeHandler(ignored -> closed.incrementAndGet());
                     if (connections.incrementAndGet() == 1 && closeFirstConnectionAfterMs >= 0) {
@@ -115,9 +120,14 @@ class JsonHttpConnectAheadTest {
                 .requestHandler(request -> request.body().onSuccess(body -> {
                     requests.incrementAndGet();
                     int n = body.toJsonObject().getInteger("n");
-                    request.response().putHeader("content-type", "application/json").end("{\"echo\":" + n + "}");
+                    request.response()
+                            .putHeader("content-type", "application/json")
+                            .end("{\"echo\":" + n + "}");
                 }));
-        server.listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
+        server.listen(port, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
         return "http://127.0.0.1:" + port + "/echo";
     }
 

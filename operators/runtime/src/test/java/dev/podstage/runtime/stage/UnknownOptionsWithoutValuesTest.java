@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,13 +18,13 @@ class UnknownOptionsWithoutValuesTest {
         String apiKey;
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     private static String errorsOf(String... args) {
         StringWriter err = new StringWriter();
-        CommandLine commandLine = new CommandLine(new Stage()).setErr(new PrintWriter(err))
+        CommandLine commandLine = new CommandLine(new Stage())
+                .setErr(new PrintWriter(err))
                 .setParameterExceptionHandler(new UnknownOptionsWithoutValues());
         assertThat(commandLine.execute(args)).isEqualTo(2);
         return err.toString();
@@ -35,8 +33,11 @@ class UnknownOptionsWithoutValuesTest {
     @Test
     void aMisspeltSecretOptionIsNamedAndItsValueIsNotEchoed() {
         String secret = "sk-canary-4711";
-        assertThat(errorsOf("--api-kye", secret)).startsWith("Unknown option: --api-kye (values of unknown options are not shown)")
-                .contains("--api-key").contains("Try --help").doesNotContain(secret);
+        assertThat(errorsOf("--api-kye", secret))
+                .startsWith("Unknown option: --api-kye (values of unknown options are not shown)")
+                .contains("--api-key")
+                .contains("Try --help")
+                .doesNotContain(secret);
         assertThat(errorsOf("--apikey=" + secret)).contains("--apikey").doesNotContain(secret);
     }
 
