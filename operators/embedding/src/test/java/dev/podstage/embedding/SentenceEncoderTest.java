@@ -13,16 +13,19 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The real model, loaded once for the class (about a second). */
 class SentenceEncoderTest {
 
-    private static Path workDir;
+    /** Deleted with the model copy and the tokenizer library (about 100 MB) when the class is done. */
+    @TempDir
+    static Path workDir;
+
     private static SentenceEncoder encoder;
 
     @BeforeAll
-    static void open() throws IOException {
-        workDir = Files.createTempDirectory("podstage-embedding-test");
+    static void open() {
         encoder = SentenceEncoder.open(new EncoderSettings(Device.CPU, 2, workDir));
     }
 
