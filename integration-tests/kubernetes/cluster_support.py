@@ -28,6 +28,11 @@ def wait_until(what: str, condition: Callable[[], bool], timeout: float = 300) -
         time.sleep(0.5)
 
 
+def psql_rows(psql: Callable[[str], str], sql: str) -> list[list[str]]:
+    """The rows of ``psql -tA`` output (``|``-separated columns)."""
+    return [line.split("|") for line in psql(sql).splitlines() if line]
+
+
 def cluster_env() -> dict[str, str]:
     """scripts/cluster.sh env as a dict (KUBECONFIG, PODSTAGE_KUBECTL, PODSTAGE_REGISTRY, image settings)."""
     return exported_env(CLUSTER, "env")
@@ -54,6 +59,11 @@ class Cluster:
         if check:
             assert result.returncode == 0, f"kubectl {' '.join(args)}: {result.stderr}"
         return result.stdout
+
+    def assert_no_pod_left(self, namespace: str) -> None:
+        """The operator deletes its pod when the task ends; deletion takes the pod's grace period: wait for it."""
+        self.kubectl("-n", namespace, "wait", "--for=delete", "pod", "--all", "--timeout=120s")
+        assert self.kubectl("-n", namespace, "get", "pods", "-o", "name").strip() == ""
 
     def delete_namespace(self, namespace: str) -> None:
         """A namespace ``cluster.sh namespace`` made, with its data volume (a cluster-wide object)."""

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from cluster_services import Services
-from cluster_support import Cluster
+from cluster_support import Cluster, psql_rows
 from e2e_support import AirflowHome
 
 NAMESPACE = "podstage-dags"
@@ -28,25 +28,15 @@ def kubernetes(cluster: Cluster, pod_services: Services, tmp_path_factory: pytes
     return pod_services.airflow_home(NAMESPACE, tmp_path_factory.mktemp("dags-on-kubernetes"))
 
 
-def no_pod_left(cluster: Cluster) -> None:
-    # The operator deletes its pod when the task ends; deletion takes the pod's grace period: wait for it.
-    cluster.kubectl("-n", NAMESPACE, "wait", "--for=delete", "pod", "--all", "--timeout=120s")
-    assert cluster.kubectl("-n", NAMESPACE, "get", "pods", "-o", "name").strip() == ""
-
-
 def totals(summary: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {stage: {key: t.get(key) for key in COMPARED} for stage, t in summary["stages"].items()}
-
-
-def rows(psql: Any, sql: str) -> list[list[str]]:
-    return [line.split("|") for line in psql(sql).splitlines() if line]
 
 
 def on_both(dag_id: str, conf: dict[str, Any], local: AirflowHome, kubernetes: AirflowHome, cluster: Cluster):
     """The DAG run locally, then on the cluster: the two runs' summaries, once no pod of the cluster's is left."""
     local.dags_test(dag_id, conf)
     kubernetes.dags_test(dag_id, conf)
-    no_pod_left(cluster)
+    cluster.assert_no_pod_left(NAMESPACE)
     return local.summary(dag_id), kubernetes.summary(dag_id)
 
 
@@ -67,10 +57,10 @@ def test_rag_ingest_stores_the_same_chunks_and_vectors_as_the_local_backend(
     }
 
     columns = "id, doc_id, chunk_index, md5(text), embedding::text"
-    stored = rows(pod_services.psql, f"SELECT {columns} FROM podstage_chunks ORDER BY id")
+    stored = psql_rows(pod_services.psql, f"SELECT {columns} FROM podstage_chunks ORDER BY id")
     assert len(stored) == totals(there)["store"]["records_out"]
     ids = [row[0] for row in stored]
-    baseline = rows(local.psql, f"SELECT {columns} FROM podstage_chunks WHERE id IN ({quoted(ids)}) ORDER BY id")
+    baseline = psql_rows(local.psql, f"SELECT {columns} FROM podstage_chunks WHERE id IN ({quoted(ids)}) ORDER BY id")
     assert [row[:4] for row in stored] == [row[:4] for row in baseline]
     # The same model and runtime in the image as in the jar: the vectors agree (to float rounding).
     for pod_row, local_row in zip(stored, baseline, strict=True):
@@ -92,12 +82,10 @@ def test_llm_batch_answers_and_pays_the_same_as_the_local_backend(
 
     columns = "id, variant, model, md5(output::text), input_tokens, output_tokens, cost_usd"
     run_id = there["run_id"].replace("'", "''")
-    stored = rows(pod_services.psql, f"SELECT {columns} FROM podstage_results WHERE run_id = '{run_id}' ORDER BY id")
+    results = f"SELECT {columns} FROM podstage_results WHERE run_id = '{{}}' ORDER BY id"
+    stored = psql_rows(pod_services.psql, results.format(run_id))
     assert len(stored) == 60
-    baseline = rows(
-        local.psql,
-        f"SELECT {columns} FROM podstage_results WHERE run_id = '{here['run_id']}' ORDER BY id",
-    )
+    baseline = psql_rows(local.psql, results.format(here["run_id"]))
     assert stored == baseline
     # Every question reached the simulator in the cluster once, through the stage pods.
     assert pod_services.simulator_stats()["items"] == 60

@@ -13,12 +13,11 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from cluster_services import Services
-from cluster_support import CLUSTER, REPO, Cluster, run
+from cluster_support import CLUSTER, REPO, Cluster, psql_rows, run
 from e2e_support import AirflowHome
 from podstage_provider.stages import STAGES
 
@@ -65,18 +64,13 @@ def native(
     return home
 
 
-def rows(psql: Any, sql: str) -> list[list[str]]:
-    return [line.split("|") for line in psql(sql).splitlines() if line]
-
-
 def test_llm_batch_on_native_images_answers_and_pays_as_the_jvm_flavour(
     cluster: Cluster, pod_services: Services, native: AirflowHome, local: AirflowHome, native_digests: Path
 ):
     conf = {"shard_size": 20}
     local.dags_test("podstage_llm_batch", conf)
     ran = native.dags_test("podstage_llm_batch", conf)
-    cluster.kubectl("-n", NAMESPACE, "wait", "--for=delete", "pod", "--all", "--timeout=120s")
-    assert cluster.kubectl("-n", NAMESPACE, "get", "pods", "-o", "name").strip() == ""
+    cluster.assert_no_pod_left(NAMESPACE)
     here, there = local.summary("podstage_llm_batch"), native.summary("podstage_llm_batch")
 
     # The infer and store pods ran the native images, by digest, and never their JVM images.
@@ -97,8 +91,9 @@ def test_llm_batch_on_native_images_answers_and_pays_as_the_jvm_flavour(
     assert there["thresholds"]["violations"] == here["thresholds"]["violations"] == []
     columns = "id, variant, model, md5(output::text), input_tokens, output_tokens, cost_usd"
     run_id = there["run_id"].replace("'", "''")
-    stored = rows(pod_services.psql, f"SELECT {columns} FROM podstage_results WHERE run_id = '{run_id}' ORDER BY id")
-    baseline = rows(local.psql, f"SELECT {columns} FROM podstage_results WHERE run_id = '{here['run_id']}' ORDER BY id")
+    results = f"SELECT {columns} FROM podstage_results WHERE run_id = '{{}}' ORDER BY id"
+    stored = psql_rows(pod_services.psql, results.format(run_id))
+    baseline = psql_rows(local.psql, results.format(here["run_id"]))
     assert len(stored) == 60
     assert stored == baseline
     assert pod_services.simulator_stats()["items"] == 60

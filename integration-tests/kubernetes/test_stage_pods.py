@@ -72,9 +72,7 @@ def test_ingest_runs_as_a_pod_of_the_restricted_namespace_and_returns_its_xcom(
         "-n", NAMESPACE, "get", "events", "--field-selector=reason=Pulled", "-o", "jsonpath={.items[*].message}"
     )
     assert f"{cluster.env['PODSTAGE_REGISTRY']}/podstage/ingest@{digest_of(cluster, 'ingest')}" in pulled
-    # The operator deletes its pod when the task ends; deletion takes the pod's grace period: wait for it.
-    cluster.kubectl("-n", NAMESPACE, "wait", "--for=delete", "pod", "--all", "--timeout=120s")
-    assert cluster.kubectl("-n", NAMESPACE, "get", "pods", "-o", "name").strip() == ""
+    cluster.assert_no_pod_left(NAMESPACE)
 
 
 def test_the_restricted_namespace_refuses_a_pod_that_runs_as_root(cluster: Cluster, airflow):
