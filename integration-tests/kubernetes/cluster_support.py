@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from e2e_support import exported_env
+from podstage_provider.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 CLUSTER = REPO / "scripts" / "cluster.sh"
@@ -31,6 +32,11 @@ def wait_until(what: str, condition: Callable[[], bool], timeout: float = 300) -
 def psql_rows(psql: Callable[[str], str], sql: str) -> list[list[str]]:
     """The rows of ``psql -tA`` output (``|``-separated columns)."""
     return [line.split("|") for line in psql(sql).splitlines() if line]
+
+
+def image_digests(path: Path | str) -> dict[str, str]:
+    """A digests file as the provider reads it (PODSTAGE_IMAGE_DIGESTS_FILE): digest by stage, checked."""
+    return Settings.from_env({"PODSTAGE_IMAGE_DIGESTS_FILE": str(path)}).image_digests
 
 
 def cluster_env() -> dict[str, str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from cluster_services import Services
-from cluster_support import CLUSTER, REPO, Cluster, psql_rows, run
+from cluster_support import CLUSTER, REPO, Cluster, image_digests, psql_rows, run
 from e2e_support import AirflowHome
 from podstage_provider.stages import STAGES
 
@@ -50,10 +50,6 @@ def native_digests(stage_cluster: Cluster, tmp_path_factory: pytest.TempPathFact
     return digests
 
 
-def digests_of(path: Path) -> dict[str, str]:
-    return dict(line.split() for line in path.read_text().splitlines())
-
-
 @pytest.fixture(scope="module")
 def native(
     cluster: Cluster, pod_services: Services, native_digests: Path, tmp_path_factory: pytest.TempPathFactory
@@ -77,7 +73,7 @@ def test_llm_batch_on_native_images_answers_and_pays_as_the_jvm_flavour(
     pulled = cluster.kubectl(
         "-n", NAMESPACE, "get", "events", "--field-selector=reason=Pulled", "-o", "jsonpath={.items[*].message}"
     )
-    given, jvm = digests_of(native_digests), digests_of(Path(cluster.env["PODSTAGE_IMAGE_DIGESTS_FILE"]))
+    given, jvm = image_digests(native_digests), image_digests(cluster.env["PODSTAGE_IMAGE_DIGESTS_FILE"])
     for stage in NATIVE_STAGES:
         assert f"{cluster.env['PODSTAGE_REGISTRY']}/podstage/{stage}@{given[stage]}" in pulled
         assert jvm[stage] != given[stage]

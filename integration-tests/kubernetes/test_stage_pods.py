@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from cluster_support import AIRFLOW_VENV, Cluster, kubernetes_airflow_env, run
+from cluster_support import AIRFLOW_VENV, Cluster, image_digests, kubernetes_airflow_env, run
 from podstage_provider.stages import STAGES, memory_bytes
 
 NAMESPACE = "podstage-it"
@@ -31,14 +31,6 @@ def airflow(cluster: Cluster) -> Iterator[tuple[dict[str, str], Path]]:
     assert migrated.returncode == 0, migrated.stderr
     yield env, root / "data"
     shutil.rmtree(root, ignore_errors=True)
-
-
-def digest_of(cluster: Cluster, stage: str) -> str:
-    for line in Path(cluster.env["PODSTAGE_IMAGE_DIGESTS_FILE"]).read_text().splitlines():
-        name, digest = line.split()
-        if name == stage:
-            return digest
-    raise AssertionError(f"no digest for {stage}")
 
 
 def test_ingest_runs_as_a_pod_of_the_restricted_namespace_and_returns_its_xcom(
@@ -71,7 +63,8 @@ def test_ingest_runs_as_a_pod_of_the_restricted_namespace_and_returns_its_xcom(
     pulled = cluster.kubectl(
         "-n", NAMESPACE, "get", "events", "--field-selector=reason=Pulled", "-o", "jsonpath={.items[*].message}"
     )
-    assert f"{cluster.env['PODSTAGE_REGISTRY']}/podstage/ingest@{digest_of(cluster, 'ingest')}" in pulled
+    digest = image_digests(cluster.env["PODSTAGE_IMAGE_DIGESTS_FILE"])["ingest"]
+    assert f"{cluster.env['PODSTAGE_REGISTRY']}/podstage/ingest@{digest}" in pulled
     cluster.assert_no_pod_left(NAMESPACE)
 
 
