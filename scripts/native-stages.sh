@@ -3,8 +3,8 @@
 # and prints "stage path" per stage. Each executable is cached under ~/.cache/podstage/native/stages/, keyed
 # by a hash of everything that goes into it: the toolchain, the sources of the stage and of the project's
 # modules it bundles, its third-party jars and the builder's command line Quarkus writes
-# (-Dquarkus.native.sources-only). An unchanged stage is not rebuilt (15 s for its native sources instead of
-# ~4-5 min).
+# (-Dquarkus.native.sources-only). An unchanged stage is not rebuilt: only its native sources are generated,
+# to compute the key, instead of the whole native build.
 #   scripts/native-stages.sh [STAGE...]     (default: every stage)
 # The jars must be installed first (mvn install -DskipTests), as for any -pl build.
 set -euo pipefail

@@ -5,9 +5,9 @@
 #                             serial collector (no GC threads; heaps here are small), and a heap sized
 #                             from the pod's memory limit: 50 % at start, 70 % at most, where the JVM's
 #                             defaults (1/64 and 1/4) start a 768Mi pod with a 12 MB heap and a 4 MB
-#                             young generation (measured, that limit emulated: preprocess on 20k
-#                             documents ran 376 young GCs instead of 27, and 6.6 s instead of 6.2-6.5).
-#                             The other 30 % is for metaspace, code, thread stacks and native buffers.
+#                             young generation, which spends a batch stage's time in young GCs
+#                             (docs/adr/0006). The other 30 % is for metaspace, code, thread stacks
+#                             and native buffers.
 #   stage_pod_ram_flag STAGE  the stage's pod memory limit (provider/src/podstage_provider/stages.py) as
 #                             -XX:MaxRAM: a JVM on the host then sizes its heap as in the pod, not from
 #                             the host's RAM (the benchmarks; the provider's local backend does the same).

@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
 /**
  * The HTTP client and the guarded, failing-over path to the endpoints, with counts of retries and
  * failovers. Building it loads and links a good part of Vert.x's web client and of SmallRye Fault
- * Tolerance (measured: 55 ms of a cold start), so {@link #buildAhead} builds it on another thread
+ * Tolerance, a sizeable part of a cold start (docs/adr/0016), so {@link #buildAhead} builds it on another thread
  * while the stage starts: the ledger's claim (with its input scan) when there is one, else the first
  * records read, keyed and looked up in the cache.
  */

@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 /**
  * The {@code max-in-flight} request slots, the requests waiting for one and the budget they draw
  * on. A request that ends hands its slot to the next ready one right there, on the event loop
- * that saw it end, so a slot never waits for the main thread to get round to it (measured: that
- * wait cost 70 ms of a 2.4 s run). The main thread queues requests and settles answers; both
+ * that saw it end, so a slot never waits for the main thread to get round to it (docs/adr/0016).
+ * The main thread queues requests and settles answers; both
  * threads launch, so the queue, the count and the budget sit behind one lock. Launching happens
  * outside it: a call that fails at once completes on the launching thread.
  */

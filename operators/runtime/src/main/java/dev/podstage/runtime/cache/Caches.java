@@ -29,9 +29,9 @@ public class Caches implements StageContext.CacheProvider {
 
     /**
      * Starts connecting to Redis as the application starts, before picocli parses the command line
-     * and the stage loads its configuration: creating the client and opening the connection take a
-     * cold JVM about 30 ms (measured: a PING sent at the stage's start came back only when its
-     * first lookup had already waited 20 ms for it), which now overlap the parse instead. The URL
+     * and the stage loads its configuration: creating the client and opening the connection are slow in
+     * a cold JVM, and the first lookup used to wait for them; now they overlap the parse instead
+     * (docs/adr/0008). The URL
      * and the switch come from the environment, as the stage's own configuration reads them; their
      * raw values are read here, so a bad one is left to the stage's validation (exit 2, naming the
      * key) instead of failing the start.
@@ -53,7 +53,7 @@ public class Caches implements StageContext.CacheProvider {
     }
 
     /**
-     * Connects (a PING) on a daemon thread: even creating the client takes a cold JVM 20 ms.
+     * Connects (a PING) on a daemon thread: even creating the client is slow in a cold JVM.
      * Failures are left to the first real use, which reports them once.
      */
     static Thread connectAhead(Supplier<ReactiveRedisDataSource> redis) {

@@ -7,9 +7,9 @@ import java.util.Arrays;
  * SHA-256 (FIPS 180-4) in plain Java, for the digests the runtime takes on every run: the input
  * scan behind the job key and one cache key per record. Why not {@code MessageDigest}: stage JVMs
  * run C1 only ({@code scripts/stage-jvm.sh}), and C1 has neither the JDK's SHA intrinsics (C2 only)
- * nor a cheap way through the VarHandle byte views the JDK's Java fallback reads words with;
- * measured under those flags, this class hashes 2.3 MB in 22 ms instead of 45 and a 300-byte key in
- * 2.9 µs instead of 4.6. {@code Sha256Test} checks it against the JDK's on every length and split.
+ * nor a cheap way through the VarHandle byte views the JDK's Java fallback reads words with, so
+ * under those flags this class hashes in about half the time (docs/adr/0004). {@code Sha256Test}
+ * checks it against the JDK's on every length and split.
  * Not thread-safe; {@link #copyFrom} resets a working state to a saved one (a prefix hashed once,
  * many suffixes).
  */

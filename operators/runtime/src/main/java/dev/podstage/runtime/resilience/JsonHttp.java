@@ -59,7 +59,7 @@ public final class JsonHttp implements AutoCloseable {
     /**
      * Opens a connection to {@code url} now, on the event loop, while the caller prepares its first
      * request: the first connection of a JVM runs Vert.x's connection and codec set-up for the first
-     * time (measured: about 12 ms of a cold start, in front of the first request). Nothing is sent:
+     * time, in front of the first request (docs/adr/0016). Nothing is sent:
      * the request that opened it is reset unsent, which hands the connection to the pool as an
      * idle keep-alive one, for the next {@link #post} (or evicted like any other if the server
      * closes it). A failure is ignored here: the post opens its own connection, inside its guard.
