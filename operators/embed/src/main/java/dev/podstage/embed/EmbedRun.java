@@ -11,10 +11,11 @@ import dev.podstage.runtime.io.DataUri;
 import dev.podstage.runtime.io.JsonLinesReader;
 import dev.podstage.runtime.io.JsonRecord;
 import dev.podstage.runtime.io.Rejects;
-import dev.podstage.runtime.stage.ExitCode;
+import dev.podstage.runtime.stage.InternalFailureException;
 import dev.podstage.runtime.stage.StageContext;
 import dev.podstage.runtime.stage.StageException;
 import dev.podstage.runtime.stage.StageOutcome;
+import dev.podstage.runtime.stage.TransientException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
@@ -243,9 +244,9 @@ final class EmbedRun {
                     ? c.getCause()
                     : e.getCause();
             if (cause instanceof EncoderException) {
-                throw new StageException(ExitCode.FAILURE, "embedding failed: " + cause.getMessage(), cause);
+                throw new InternalFailureException("embedding failed: " + cause.getMessage(), cause);
             }
-            throw new StageException(ExitCode.FAILURE, "embedding failed: " + cause, cause);
+            throw new InternalFailureException("embedding failed: " + cause, cause);
         }
     }
 
@@ -270,7 +271,7 @@ final class EmbedRun {
                 ? "all " + vectorsComputed + " vectors computed are cached: the retry reuses them"
                 : "no cache configured: the retry computes them again";
         LOG.warnf("stopped by SIGTERM after %d of the records; %s", recordsOut, saved);
-        return new StageException(ExitCode.TRANSIENT, "stopped by SIGTERM before the output was complete; " + saved);
+        return new TransientException("stopped by SIGTERM before the output was complete; " + saved);
     }
 
     private StageOutcome outcome(long startNanos) {

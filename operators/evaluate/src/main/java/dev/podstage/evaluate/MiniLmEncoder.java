@@ -3,8 +3,7 @@ package dev.podstage.evaluate;
 import dev.podstage.embedding.EncoderException;
 import dev.podstage.embedding.EncoderSettings;
 import dev.podstage.embedding.SentenceEncoder;
-import dev.podstage.runtime.stage.ExitCode;
-import dev.podstage.runtime.stage.StageException;
+import dev.podstage.runtime.stage.InternalFailureException;
 import java.util.List;
 
 /** all-MiniLM-L6-v2 from the shared embedding library, loaded only when similarity is asked for. */
@@ -20,10 +19,8 @@ final class MiniLmEncoder implements TextEncoder {
         try {
             return new MiniLmEncoder(SentenceEncoder.open(EncoderSettings.defaults()));
         } catch (EncoderException e) {
-            throw new StageException(
-                    ExitCode.FAILURE,
-                    "cannot load the similarity model: " + e.getMessage() + " (or run with --similarity none)",
-                    e);
+            throw new InternalFailureException(
+                    "cannot load the similarity model: " + e.getMessage() + " (or run with --similarity none)", e);
         }
     }
 

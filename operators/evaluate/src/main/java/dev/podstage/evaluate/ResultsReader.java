@@ -1,7 +1,7 @@
 package dev.podstage.evaluate;
 
 import dev.podstage.runtime.db.Db;
-import dev.podstage.runtime.stage.StageException;
+import dev.podstage.runtime.stage.InputRejectedException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -36,7 +36,7 @@ public class ResultsReader {
                                         "SELECT to_regclass('podstage_results') IS NOT NULL", Boolean.class)
                                 .getSingleResult()));
         if (!exists) {
-            throw StageException.inputData("no stored results: this database has no podstage_results table;"
+            throw new InputRejectedException("no stored results: this database has no podstage_results table;"
                     + " run the store stage on infer's output first");
         }
     }

@@ -1,6 +1,7 @@
 package dev.podstage.infer;
 
 import dev.podstage.runtime.metrics.StageMetrics;
+import dev.podstage.runtime.resilience.CredentialsRefusedException;
 import dev.podstage.runtime.resilience.RemoteCallException;
 import io.micrometer.core.instrument.Timer;
 import java.net.URI;
@@ -44,7 +45,7 @@ final class AttemptMeter {
             if (status == 429) {
                 return "rate_limited";
             }
-            if (remote.credentialsRefused()) {
+            if (remote instanceof CredentialsRefusedException) {
                 return "auth_error";
             }
             return status >= 500 || status == 408 ? "server_error" : "rejected";

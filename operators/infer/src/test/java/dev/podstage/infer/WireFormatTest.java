@@ -91,12 +91,4 @@ class WireFormatTest {
         assertThat(budget.fits(0.65)).isTrue();
         assertThat(budget.fits(0.66)).isFalse();
     }
-
-    @Test
-    void percentilesAreNearestRank() {
-        long[] sorted = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
-        assertThat(InferRun.percentile(sorted, 0.5)).isEqualTo(50);
-        assertThat(InferRun.percentile(sorted, 0.95)).isEqualTo(100);
-        assertThat(InferRun.percentile(new long[0], 0.95)).isZero();
-    }
 }

@@ -3,7 +3,7 @@ package dev.podstage.ingest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podstage.runtime.config.ConfigProblem;
 import dev.podstage.runtime.io.Json;
-import dev.podstage.runtime.stage.StageException;
+import dev.podstage.runtime.stage.InputRejectedException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,7 +88,7 @@ final class CsvSource implements SourceReader {
 
     private Header header(SourceFile file, CsvRows.Row row) {
         if (!row.ok()) {
-            throw StageException.inputData(
+            throw new InputRejectedException(
                     file.name() + ": the header (line " + row.line() + ") cannot be read: " + row.problem());
         }
         List<String> names = new ArrayList<>();
@@ -96,7 +96,7 @@ final class CsvSource implements SourceReader {
         for (String name : row.fields()) {
             String trimmed = name.trim();
             if (!seen.add(trimmed)) {
-                throw StageException.inputData(file.name() + ": the header names column '" + trimmed + "' twice");
+                throw new InputRejectedException(file.name() + ": the header names column '" + trimmed + "' twice");
             }
             names.add(trimmed);
         }

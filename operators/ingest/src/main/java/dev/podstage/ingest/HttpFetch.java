@@ -3,7 +3,9 @@ package dev.podstage.ingest;
 import dev.podstage.runtime.resilience.EndpointGuard;
 import dev.podstage.runtime.resilience.RemoteCallException;
 import dev.podstage.runtime.resilience.RetryAfter;
+import dev.podstage.runtime.stage.InputRejectedException;
 import dev.podstage.runtime.stage.StageException;
+import dev.podstage.runtime.stage.TransientException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.util.TypeLiteral;
 import java.io.IOException;
@@ -78,18 +80,18 @@ final class HttpFetch {
             return new Fetched(target, fetched.contentType(), fetched.bytes());
         } catch (RemoteCallException e) {
             if (e.retryable()) {
-                throw StageException.transientFailure(
+                throw new TransientException(
                         "cannot download input " + shown + " after " + attempt.get() + " attempts: " + e.getMessage(),
                         e);
             }
-            throw StageException.inputData("cannot download input " + shown + ": " + e.getMessage());
+            throw new InputRejectedException("cannot download input " + shown + ": " + e.getMessage());
         } catch (IOException e) {
-            throw StageException.transientFailure("cannot stage the download of " + shown + ": " + e.getMessage(), e);
+            throw new TransientException("cannot stage the download of " + shown + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             if (e instanceof StageException) {
                 throw e;
             }
-            throw StageException.transientFailure(
+            throw new TransientException(
                     "cannot download input " + shown + " after " + attempt.get() + " attempts: " + describe(e), e);
         } finally {
             synchronized (attempts) {

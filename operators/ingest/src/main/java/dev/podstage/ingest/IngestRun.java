@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podstage.runtime.io.DataUri;
 import dev.podstage.runtime.io.Json;
 import dev.podstage.runtime.io.Rejects;
-import dev.podstage.runtime.stage.ExitCode;
 import dev.podstage.runtime.stage.StageContext;
-import dev.podstage.runtime.stage.StageException;
 import dev.podstage.runtime.stage.StageOutcome;
+import dev.podstage.runtime.stage.TransientException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -71,10 +70,8 @@ final class IngestRun implements Intake {
                 SourceReader.of(file.format(), settings).read(file, this);
             }
             if (stopping()) {
-                throw new StageException(
-                        ExitCode.TRANSIENT,
-                        "stopped by SIGTERM after reading " + recordsIn
-                                + " records; no shard was written, a rerun starts over");
+                throw new TransientException("stopped by SIGTERM after reading " + recordsIn
+                        + " records; no shard was written, a rerun starts over");
             }
             spool.seal();
             int count = settings.plan().shardCount(spool.records());

@@ -3,7 +3,7 @@ package dev.podstage.ingest;
 import dev.podstage.runtime.config.ConfigProblem;
 import dev.podstage.runtime.io.CanonicalJson;
 import dev.podstage.runtime.io.DataUri;
-import dev.podstage.runtime.stage.StageException;
+import dev.podstage.runtime.stage.InputRejectedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -60,7 +60,7 @@ final class Sources {
             } else if (Files.isRegularFile(path)) {
                 files.add(new SourceFile(path, path.getFileName().toString(), false, fileFormat(input, path)));
             } else {
-                throw StageException.inputData("input " + DataUri.toUri(path) + " does not exist");
+                throw new InputRejectedException("input " + DataUri.toUri(path) + " does not exist");
             }
         }
         if (!skipped.isEmpty()) {
@@ -97,7 +97,7 @@ final class Sources {
                     .sorted(Comparator.comparing(p -> relativeName(base, p)))
                     .toList();
         } catch (IOException | UncheckedIOException e) {
-            throw StageException.inputData(
+            throw new InputRejectedException(
                     "cannot list input directory " + DataUri.toUri(base) + ": " + e.getMessage());
         }
         for (Path file : found) {

@@ -9,10 +9,9 @@ import dev.podstage.runtime.io.Json;
 import dev.podstage.runtime.io.JsonLinesReader;
 import dev.podstage.runtime.io.JsonRecord;
 import dev.podstage.runtime.io.Rejects;
-import dev.podstage.runtime.stage.ExitCode;
 import dev.podstage.runtime.stage.StageContext;
-import dev.podstage.runtime.stage.StageException;
 import dev.podstage.runtime.stage.StageOutcome;
+import dev.podstage.runtime.stage.TransientException;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
@@ -64,10 +63,8 @@ final class PreprocessRun {
             JsonRecord record;
             while ((record = reader.next()) != null) {
                 if (ctx.shutdown().requested()) {
-                    throw new StageException(
-                            ExitCode.TRANSIENT,
-                            "stopped by SIGTERM after " + documents
-                                    + " documents; nothing was written, a rerun starts over");
+                    throw new TransientException("stopped by SIGTERM after " + documents
+                            + " documents; nothing was written, a rerun starts over");
                 }
                 documents++;
                 process(record, json, rejects);

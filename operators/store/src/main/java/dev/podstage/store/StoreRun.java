@@ -10,10 +10,11 @@ import dev.podstage.runtime.io.Json;
 import dev.podstage.runtime.io.JsonLinesReader;
 import dev.podstage.runtime.io.JsonRecord;
 import dev.podstage.runtime.io.Rejects;
-import dev.podstage.runtime.stage.ExitCode;
+import dev.podstage.runtime.stage.InputRejectedException;
 import dev.podstage.runtime.stage.StageContext;
 import dev.podstage.runtime.stage.StageException;
 import dev.podstage.runtime.stage.StageOutcome;
+import dev.podstage.runtime.stage.TransientException;
 import io.micrometer.core.instrument.Timer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -120,7 +121,7 @@ final class StoreRun {
             runLog.finishedQuietly(
                     stamp,
                     STAGE,
-                    finishedRow(e.exitCode() == ExitCode.TRANSIENT ? "interrupted" : "failed", null, e.getMessage()));
+                    finishedRow(e instanceof TransientException ? "interrupted" : "failed", null, e.getMessage()));
             throw e;
         } catch (RuntimeException e) {
             runLog.finishedQuietly(stamp, STAGE, finishedRow("failed", null, Db.describe(e)));
@@ -205,7 +206,7 @@ final class StoreRun {
             flush(InputKind.RESULTS, batch);
             settle();
         } catch (IOException e) {
-            throw StageException.inputData("cannot read " + DataUri.toUri(file) + ": " + e);
+            throw new InputRejectedException("cannot read " + DataUri.toUri(file) + ": " + e);
         }
         superseded += batch.superseded();
         ObjectNode entry = inputKinds.addObject();
@@ -333,10 +334,8 @@ final class StoreRun {
         batches++;
         ctx.progress().done(inFlightProgress);
         if (ctx.shutdown().requested()) {
-            throw new StageException(
-                    ExitCode.TRANSIENT,
-                    "stopped by SIGTERM after " + batches + " committed batches (" + rowsOut
-                            + " rows); a rerun upserts the input again and leaves the stored rows as they are");
+            throw new TransientException("stopped by SIGTERM after " + batches + " committed batches (" + rowsOut
+                    + " rows); a rerun upserts the input again and leaves the stored rows as they are");
         }
     }
 

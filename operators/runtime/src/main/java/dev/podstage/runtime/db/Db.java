@@ -1,7 +1,8 @@
 package dev.podstage.runtime.db;
 
-import dev.podstage.runtime.stage.ExitCode;
+import dev.podstage.runtime.stage.ConfigurationException;
 import dev.podstage.runtime.stage.StageException;
+import dev.podstage.runtime.stage.TransientException;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
@@ -64,13 +65,11 @@ public final class Db {
         String server = server().map(address -> "PostgreSQL at " + address).orElse("PostgreSQL");
         Optional<Refusal> refusal = loginRefusal(t);
         if (refusal.isPresent()) {
-            return new StageException(
-                    ExitCode.USAGE,
-                    server + " refused the stage while " + what + ": " + refusal.get()
-                            + "; check podstage.db-url, podstage.db-user and podstage.db-password (PODSTAGE_DB_*)");
+            return new ConfigurationException(server + " refused the stage while " + what + ": " + refusal.get()
+                    + "; check podstage.db-url, podstage.db-user and podstage.db-password (PODSTAGE_DB_*)");
         }
         if (isTransient(t)) {
-            return StageException.transientFailure(server + " failed while " + what + ": " + describe(t), t);
+            return new TransientException(server + " failed while " + what + ": " + describe(t), t);
         }
         if (t instanceof Error error) {
             throw error;

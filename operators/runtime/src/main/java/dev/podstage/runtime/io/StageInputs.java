@@ -1,5 +1,6 @@
 package dev.podstage.runtime.io;
 
+import dev.podstage.runtime.stage.InputRejectedException;
 import dev.podstage.runtime.stage.StageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +42,7 @@ public final class StageInputs {
     }
 
     static StageException unreadable(Path path, IOException e) {
-        return StageException.inputData("cannot read input " + path + ": "
+        return new InputRejectedException("cannot read input " + path + ": "
                 + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
     }
 }

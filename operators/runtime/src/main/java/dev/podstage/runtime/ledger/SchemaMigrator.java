@@ -1,7 +1,6 @@
 package dev.podstage.runtime.ledger;
 
-import dev.podstage.runtime.stage.ExitCode;
-import dev.podstage.runtime.stage.StageException;
+import dev.podstage.runtime.stage.InternalFailureException;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -53,10 +52,8 @@ public final class SchemaMigrator {
                 .flatMap(rows -> {
                     int current = rows.isEmpty() ? 0 : ((Number) rows.get(0)).intValue();
                     if (current > latest()) {
-                        throw new StageException(
-                                ExitCode.FAILURE,
-                                "the database's " + component + " schema is at version " + current
-                                        + ", newer than this program's " + latest() + ": run a newer image");
+                        throw new InternalFailureException("the database's " + component + " schema is at version "
+                                + current + ", newer than this program's " + latest() + ": run a newer image");
                     }
                     Uni<?> chain = Uni.createFrom().voidItem();
                     for (Migration migration : migrations) {

@@ -129,6 +129,13 @@ public final class StageMetrics implements AutoCloseable {
         return registry;
     }
 
+    /** Meters kept in {@code registry} alone, nothing sent: for code that reads them back, as unit tests do. */
+    public static StageMetrics into(MeterRegistry registry) {
+        CompositeMeterRegistry composite = new CompositeMeterRegistry();
+        composite.add(registry);
+        return new StageMetrics(composite, null, null);
+    }
+
     public MeterRegistry registry() {
         return registry;
     }

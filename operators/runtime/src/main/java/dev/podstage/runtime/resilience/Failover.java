@@ -100,12 +100,11 @@ public final class Failover<T> {
         if (index + 1 == guards.size()) {
             return answer;
         }
-        return answer.onFailure(t -> !(t instanceof RemoteCallException r && r.requestRejected()))
-                .recoverWithUni(failure -> {
-                    onFailover.run();
-                    LOG.debugf("failing over from %s: %s", guard.endpoint(), failure.getMessage());
-                    return attempt(index + 1, request);
-                });
+        return answer.onFailure(t -> !(t instanceof RequestRejectedException)).recoverWithUni(failure -> {
+            onFailover.run();
+            LOG.debugf("failing over from %s: %s", guard.endpoint(), failure.getMessage());
+            return attempt(index + 1, request);
+        });
     }
 
     /** A failure that time may mend: the guards gave up or refused, but nothing says the request is wrong. */

@@ -1,29 +1,28 @@
 package dev.podstage.runtime.stage;
 
-/** A failure that knows which exit code of the stage contract it maps to. */
-public class StageException extends RuntimeException {
+/**
+ * A stage run that cannot go on, named by its condition: each subclass is one exit code of the
+ * stage contract (docs/architecture.md#exit-codes), so a thrower says what went wrong and the
+ * exit code follows from it.
+ */
+public abstract class StageException extends RuntimeException {
 
-    private final int exitCode;
-
-    public StageException(int exitCode, String message) {
+    protected StageException(String message) {
         super(message);
-        this.exitCode = exitCode;
     }
 
-    public StageException(int exitCode, String message, Throwable cause) {
+    protected StageException(String message, Throwable cause) {
         super(message, cause);
-        this.exitCode = exitCode;
     }
 
-    public int exitCode() {
-        return exitCode;
-    }
+    /** The process's exit code for this condition. */
+    public abstract int exitCode();
 
-    public static StageException inputData(String message) {
-        return new StageException(ExitCode.INPUT_DATA, message);
-    }
-
-    public static StageException transientFailure(String message, Throwable cause) {
-        return new StageException(ExitCode.TRANSIENT, message, cause);
+    /**
+     * The work stopped with what it had done saved, and a rerun picks it up (a transient failure, the
+     * budget); otherwise the run failed and a rerun without a change fails the same way.
+     */
+    public boolean resumable() {
+        return false;
     }
 }

@@ -29,10 +29,8 @@ public record StageOutcome(
      */
     public StageOutcome requireNothingLost() {
         if (recordsOut + rejects + dropped < recordsIn) {
-            throw new StageException(
-                    ExitCode.FAILURE,
-                    "records lost: " + recordsIn + " in, but only " + recordsOut + " out + " + rejects + " rejected + "
-                            + dropped + " dropped");
+            throw new InternalFailureException("records lost: " + recordsIn + " in, but only " + recordsOut + " out + "
+                    + rejects + " rejected + " + dropped + " dropped");
         }
         return this;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.podstage.runtime.stage.ExitCode;
+import dev.podstage.runtime.stage.InputRejectedException;
 import dev.podstage.runtime.stage.StageException;
 import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
@@ -33,7 +34,7 @@ class DbTest {
                 .hasMessageContaining("deadlock detected");
         assertThat(((StageException) retry).exitCode()).isEqualTo(ExitCode.TRANSIENT);
 
-        StageException own = StageException.inputData("bad row");
+        StageException own = new InputRejectedException("bad row");
         assertThat(Db.translate("upserting", own)).isSameAs(own);
 
         assertThat(Db.translate("reading", pg("42P01")))

@@ -46,15 +46,4 @@ class BackoffTest {
         assertThat(RetryAfter.parse("soon", now)).isNull();
         assertThat(RetryAfter.parse(null, now)).isNull();
     }
-
-    @Test
-    void classifiesStatuses() {
-        assertThat(RemoteCallException.ofStatus("u", 429, null, "").retryable()).isTrue();
-        assertThat(RemoteCallException.ofStatus("u", 503, null, "").retryable()).isTrue();
-        assertThat(RemoteCallException.ofStatus("u", 400, null, "").retryable()).isFalse();
-        assertThat(RemoteCallException.ofStatus("u", 400, null, "").requestRejected())
-                .isTrue();
-        assertThat(RemoteCallException.ofStatus("u", 401, null, "").requestRejected())
-                .isFalse();
-    }
 }
