@@ -94,6 +94,17 @@ def inference_connection(endpoint: str, model: str, *, password: str = "sim-key"
     )
 
 
+def infer_xcom(records: int, cost: float, p95: float) -> dict[str, Any]:
+    """An infer task's XCom value: ``records`` in and out, ``cost`` USD, p95 latency ``p95`` ms, one cache hit."""
+    return {
+        "stage": "infer",
+        "status": "success",
+        "records_in": records,
+        "records_out": records,
+        "metrics": {"cost_usd": cost, "latency_p95_ms": p95, "requests": records, "cache_hits": 1},
+    }
+
+
 def exit_code_outcomes() -> list[tuple[int, type[Exception]]]:
     """What a failing stage's exit code must become in Airflow, on every backend (docs/architecture.md#exit-codes)."""
     from podstage_provider import exit_codes  # imports Airflow: only once conftest.py has set AIRFLOW_HOME

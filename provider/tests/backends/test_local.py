@@ -23,7 +23,7 @@ from podstage_provider import exit_codes
 from podstage_provider.operators import InferOperator, PreprocessOperator
 from support import exit_code_outcomes, free_port, inference_connection, java_home, stage_jar
 
-FAKE = Path(__file__).with_name("fake_stage.py")
+FAKE = Path(__file__).resolve().parents[1] / "fake_stage.py"
 RUN_ID = "manual__2025-01-02T03:04:05+00:00"
 
 
