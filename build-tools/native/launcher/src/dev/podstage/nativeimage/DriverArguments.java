@@ -22,7 +22,8 @@ final class DriverArguments {
     record ExcludedConfig(Pattern jar, Pattern resource) {
 
         boolean excludes(Path jarPath, String resource) {
-            return jar.matcher(jarPath.toString()).find() && this.resource.matcher(resource).matches();
+            return jar.matcher(jarPath.toString()).find()
+                    && this.resource.matcher(resource).matches();
         }
     }
 
@@ -34,6 +35,7 @@ final class DriverArguments {
     String imageName;
     /** The folder of {@code -o dir/name}; null: the working directory. */
     Path imagePath;
+
     private boolean outputGiven;
     Path jar;
 
@@ -56,7 +58,8 @@ final class DriverArguments {
             } else if (argument.equals("-o")) {
                 Path output = Path.of(next(it, argument, origin));
                 imageName = output.getFileName().toString();
-                imagePath = output.getParent() == null ? null : output.getParent().toAbsolutePath();
+                imagePath =
+                        output.getParent() == null ? null : output.getParent().toAbsolutePath();
                 outputGiven = true;
             } else if (argument.equals("--exclude-config")) {
                 excludedConfigs.add(new ExcludedConfig(
@@ -79,7 +82,8 @@ final class DriverArguments {
                 }
             }
             if (!positional.isEmpty()) {
-                throw new IllegalArgumentException("native-image: unexpected arguments " + positional + " in " + origin);
+                throw new IllegalArgumentException(
+                        "native-image: unexpected arguments " + positional + " in " + origin);
             }
         }
     }
@@ -111,8 +115,9 @@ final class DriverArguments {
             case "--native-image-info" -> List.of("-H:+DumpTargetInfo");
             case "-g" -> List.of("-H:GenerateDebugInfo=1");
             case "-march" -> List.of("-H:March=" + required(name, value, origin));
-            case "--add-exports", "--add-opens", "--add-reads" -> throw new IllegalArgumentException(
-                    "native-image: " + argument + " (in " + origin + ") must be given to the builder JVM as -J" + argument);
+            case "--add-exports", "--add-opens", "--add-reads" ->
+                throw new IllegalArgumentException("native-image: " + argument + " (in " + origin
+                        + ") must be given to the builder JVM as -J" + argument);
             default -> {
                 if (name.startsWith("-O") && value == null) {
                     yield List.of("-H:Optimize=" + name.substring(2));
@@ -126,8 +131,12 @@ final class DriverArguments {
 
     /** Each class or package of the list gets the policy ("a,b" → "a:run_time,b:run_time"). */
     private static String classInitialization(String classes, String policy) {
-        return "-H:ClassInitialization=" + String.join(",",
-                Arrays.stream(classes.split(",", -1)).map(c -> c + ":" + policy).toList());
+        return "-H:ClassInitialization="
+                + String.join(
+                        ",",
+                        Arrays.stream(classes.split(",", -1))
+                                .map(c -> c + ":" + policy)
+                                .toList());
     }
 
     private static String required(String name, String value, String origin) {

@@ -34,8 +34,7 @@ final class MetaInfConfig {
             "predefined-classes-config.json", "-H:PredefinedClassesConfigurationResources=",
             "reachability-metadata.json", "-H:ReachabilityMetadataResources=");
 
-    private MetaInfConfig() {
-    }
+    private MetaInfConfig() {}
 
     /** Adds what every class path entry's META-INF/native-image asks for to {@code arguments}. */
     static void apply(DriverArguments arguments) throws IOException {
@@ -75,8 +74,7 @@ final class MetaInfConfig {
         }
     }
 
-    record Resource(String name, String text) {
-    }
+    record Resource(String name, String text) {}
 
     private static List<Resource> resources(Path entry) throws IOException {
         List<Resource> found = new ArrayList<>();

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
-import java.lang.module.ModuleReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -77,7 +76,8 @@ public final class NativeImage {
      */
     private void placeRuntimeLibraries(Path folder) throws IOException {
         try (Stream<Path> libraries = Files.list(home.resolve("lib/svm/podstage-runtime"))) {
-            for (Path library : libraries.filter(p -> p.toString().endsWith(".so")).toList()) {
+            for (Path library :
+                    libraries.filter(p -> p.toString().endsWith(".so")).toList()) {
                 Files.copy(library, folder.resolve(library.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
@@ -88,7 +88,8 @@ public final class NativeImage {
         String graal = toolchain.getProperty("graalvm.version");
         String vendor = vendorVersion();
         String jdk = Runtime.version().toString();
-        System.out.println("native-image " + graal + " (podstage toolchain: GraalVM's builder on " + System.getProperty("java.vendor") + " " + jdk + ")");
+        System.out.println("native-image " + graal + " (podstage toolchain: GraalVM's builder on "
+                + System.getProperty("java.vendor") + " " + jdk + ")");
         System.out.println("GraalVM Runtime Environment " + vendor + " (build " + jdk + ")");
         System.out.println("Substrate VM " + vendor + " (build " + jdk + ", serial gc)");
     }
@@ -98,8 +99,7 @@ public final class NativeImage {
     }
 
     /** The builder JVM's command line, and the folder the executable is written to. */
-    record BuilderCommand(List<String> arguments, Path imageFolder) {
-    }
+    record BuilderCommand(List<String> arguments, Path imageFolder) {}
 
     BuilderCommand builderCommand(List<String> args) throws IOException {
         DriverArguments arguments = new DriverArguments();
@@ -109,8 +109,10 @@ public final class NativeImage {
             readManifest(arguments, jvmOptions);
         }
         MetaInfConfig.apply(arguments);
-        if (arguments.mainClass == null && arguments.builderOptions.stream().noneMatch(o -> o.equals("-H:+SharedLibrary"))) {
-            throw new IllegalArgumentException("native-image: no main class (give -jar with a Main-Class, or a class name)");
+        if (arguments.mainClass == null
+                && arguments.builderOptions.stream().noneMatch(o -> o.equals("-H:+SharedLibrary"))) {
+            throw new IllegalArgumentException(
+                    "native-image: no main class (give -jar with a Main-Class, or a class name)");
         }
         List<Path> builderJars = jars(home.resolve("lib/svm/builder"));
         String builderModules = moduleNames(builderJars);
@@ -118,8 +120,12 @@ public final class NativeImage {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/java").toString());
         command.addAll(List.of(
-                "-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI", "-XX:-UseJVMCICompiler",
-                "-Xss10m", "-XX:+UseParallelGC", "-Xshare:off",
+                "-XX:+UnlockExperimentalVMOptions",
+                "-XX:+EnableJVMCI",
+                "-XX:-UseJVMCICompiler",
+                "-Xss10m",
+                "-XX:+UseParallelGC",
+                "-Xshare:off",
                 "-Dorg.graalvm.version=" + toolchain.getProperty("graalvm.version"),
                 "-Dorg.graalvm.vendorversion=" + vendorVersion(),
                 "-Dcom.oracle.graalvm.isaot=true",
@@ -131,16 +137,21 @@ public final class NativeImage {
         command.addAll(jvmOptions);
         command.addAll(arguments.builderJvmOptions);
         command.addAll(List.of(
-                "--upgrade-module-path", home.resolve("lib/jvmci/graal.jar").toString(),
-                "--module-path", builderJars.stream().map(Path::toString).collect(Collectors.joining(":")),
-                "--add-modules", "ALL-DEFAULT",
-                "--module", "org.graalvm.nativeimage.builder/com.oracle.svm.hosted.NativeImageGeneratorRunner"));
+                "--upgrade-module-path",
+                home.resolve("lib/jvmci/graal.jar").toString(),
+                "--module-path",
+                builderJars.stream().map(Path::toString).collect(Collectors.joining(":")),
+                "--add-modules",
+                "ALL-DEFAULT",
+                "--module",
+                "org.graalvm.nativeimage.builder/com.oracle.svm.hosted.NativeImageGeneratorRunner"));
 
         command.add("-imagecp");
         command.add(arguments.classPath.stream().map(Path::toString).collect(Collectors.joining(":")));
         command.add("-H:ImageBuildID=" + UUID.randomUUID());
         command.add("-H:CLibraryPath=" + home.resolve("lib/svm/clibraries/linux-amd64"));
-        Path imageFolder = arguments.imagePath != null ? arguments.imagePath : Path.of("").toAbsolutePath();
+        Path imageFolder =
+                arguments.imagePath != null ? arguments.imagePath : Path.of("").toAbsolutePath();
         command.add("-H:Path=" + imageFolder);
         if (arguments.mainClass != null) {
             command.add("-H:Class=" + arguments.mainClass);
@@ -176,7 +187,10 @@ public final class NativeImage {
         if (arguments.jar != null) {
             return arguments.jar.getFileName().toString().replaceFirst("\\.jar$", "");
         }
-        return arguments.mainClass.substring(arguments.mainClass.lastIndexOf('.') + 1).toLowerCase();
+        return arguments
+                .mainClass
+                .substring(arguments.mainClass.lastIndexOf('.') + 1)
+                .toLowerCase();
     }
 
     /** -jar: the jar, its manifest Class-Path, its Main-Class, and the Add-Opens/Add-Exports it asks for. */
@@ -218,7 +232,8 @@ public final class NativeImage {
         Set<String> names = new TreeSet<>();
         ArrayDeque<String> pending = new ArrayDeque<>();
         ModuleLayer.boot().modules().forEach(m -> pending.add(m.getName()));
-        ModuleFinder.of(builderJars.toArray(Path[]::new)).findAll()
+        ModuleFinder.of(builderJars.toArray(Path[]::new))
+                .findAll()
                 .forEach(r -> r.descriptor().requires().forEach(q -> pending.add(q.name())));
         pending.add("jdk.internal.vm.ci");
         List<ModuleDescriptor> found = new ArrayList<>();
@@ -242,7 +257,8 @@ public final class NativeImage {
 
     private static String moduleNames(List<Path> jars) {
         return ModuleFinder.of(jars.toArray(Path[]::new)).findAll().stream()
-                .map(reference -> reference.descriptor().name()).sorted()
+                .map(reference -> reference.descriptor().name())
+                .sorted()
                 .collect(Collectors.joining(","));
     }
 
@@ -254,7 +270,9 @@ public final class NativeImage {
         TreeSet<String> exports = new TreeSet<>();
         for (ModuleDescriptor descriptor : systemModulesOfTheBuilderJvm(builderJars)) {
             Set<String> exported = descriptor.exports().stream()
-                    .filter(e -> !e.isQualified()).map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
+                    .filter(e -> !e.isQualified())
+                    .map(ModuleDescriptor.Exports::source)
+                    .collect(Collectors.toSet());
             for (String pkg : descriptor.packages()) {
                 if (!exported.contains(pkg)) {
                     exports.add("--add-exports=" + descriptor.name() + "/" + pkg + "=ALL-UNNAMED," + builderModules);
