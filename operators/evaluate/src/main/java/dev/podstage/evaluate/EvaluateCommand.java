@@ -7,7 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code evaluate}: compares two variants' stored results and names a winner by rule. */
+/**
+ * {@code evaluate}: compares two variants' stored results and names a winner by rule. Its own options
+ * come from {@link EvaluateConfig}.
+ */
 @TopCommand
 @Command(
         name = "evaluate",
@@ -25,94 +28,11 @@ import picocli.CommandLine.Option;
 public class EvaluateCommand extends StageCommand {
 
     @Option(
-            names = "--variant-a",
-            descriptionKey = "podstage.evaluate.variant-a",
-            paramLabel = "NAME",
-            description = "First variant (podstage_results.variant). Env PODSTAGE_EVALUATE_VARIANT_A.")
-    String variantA;
-
-    @Option(
-            names = "--variant-b",
-            descriptionKey = "podstage.evaluate.variant-b",
-            paramLabel = "NAME",
-            description = "Second variant. Env PODSTAGE_EVALUATE_VARIANT_B.")
-    String variantB;
-
-    @Option(
-            names = "--run-id",
-            descriptionKey = "podstage.evaluate.run-id",
-            paramLabel = "RUN_ID",
-            description = "Only results stored by this Airflow run (default: every run). Env PODSTAGE_EVALUATE_RUN_ID.")
-    String runId;
-
-    @Option(
-            names = "--model",
-            descriptionKey = "podstage.evaluate.model",
-            description = "Only results of this model (default: every model). Env PODSTAGE_EVALUATE_MODEL.")
-    String model;
-
-    @Option(
-            names = "--references",
-            descriptionKey = "podstage.evaluate.references",
-            paramLabel = "URI",
-            description = "Expected answers, JSON Lines {id, reference}: enables exact match and similarity."
-                    + " Env PODSTAGE_EVALUATE_REFERENCES.")
-    String references;
-
-    @Option(
-            names = "--similarity",
-            descriptionKey = "podstage.evaluate.similarity",
-            description = "none | minilm (mean cosine of all-MiniLM-L6-v2 embeddings of output and reference)."
-                    + " Default: minilm with --references, else none. Env PODSTAGE_EVALUATE_SIMILARITY.")
-    String similarity;
-
-    @Option(
-            names = "--rule",
-            descriptionKey = "podstage.evaluate.rule",
-            paramLabel = "CRITERIA",
-            description = "Comma-separated, in order: quality, errors, cost, latency; the first that differs beyond its"
-                    + " tolerance decides. Env PODSTAGE_EVALUATE_RULE. Default: ${DEFAULT-VALUE}.")
-    String rule;
-
-    @Option(
-            names = "--min-samples",
-            descriptionKey = "podstage.evaluate.min-samples",
-            paramLabel = "N",
-            description = "Records each variant needs for a verdict; below: insufficient_data, no winner."
-                    + " Env PODSTAGE_EVALUATE_MIN_SAMPLES. Default: ${DEFAULT-VALUE}.")
-    String minSamples;
-
-    @Option(
-            names = "--quality-tolerance",
-            descriptionKey = "podstage.evaluate.quality-tolerance",
-            paramLabel = "D",
-            description = "Quality scores this close (absolute) tie. Env PODSTAGE_EVALUATE_QUALITY_TOLERANCE."
-                    + " Default: ${DEFAULT-VALUE}.")
-    String qualityTolerance;
-
-    @Option(
-            names = "--error-tolerance",
-            descriptionKey = "podstage.evaluate.error-tolerance",
-            paramLabel = "D",
-            description = "Error rates this close (absolute) tie. Env PODSTAGE_EVALUATE_ERROR_TOLERANCE."
-                    + " Default: ${DEFAULT-VALUE}.")
-    String errorTolerance;
-
-    @Option(
-            names = "--relative-tolerance",
-            descriptionKey = "podstage.evaluate.relative-tolerance",
-            paramLabel = "R",
-            description =
-                    "Cost or latency within this fraction of the larger tie. Env PODSTAGE_EVALUATE_RELATIVE_TOLERANCE."
-                            + " Default: ${DEFAULT-VALUE}.")
-    String relativeTolerance;
-
-    @Option(
             names = "--output",
             descriptionKey = "podstage.output",
             paramLabel = "URI",
-            description =
-                    "The HTML report; rejected reference lines go to <output>.rejects.jsonl. Env PODSTAGE_OUTPUT.")
+            order = StageOptions.AFTER_STAGE_SETTINGS,
+            description = "The HTML report; rejected reference lines go to <output>.rejects.jsonl.")
     String output;
 
     @Mixin

@@ -1,5 +1,6 @@
 package dev.podstage.runtime.config;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -9,9 +10,11 @@ import java.util.Optional;
 /**
  * Keys every stage shares, under {@code podstage.*}; each one settable by environment
  * ({@code PODSTAGE_REDIS_URL}) and, where the stage offers an option, on the command line.
- * Registered by {@link StageConfigLoader}, not by Quarkus at boot: see there why.
+ * Registered by {@link StageConfigLoader}, not by Quarkus at boot: see there why. Its methods are read
+ * by reflection ({@link MappingKeys}) for the defaults the commands' shared options show.
  */
 @ConfigMapping(prefix = "podstage")
+@RegisterForReflection(methods = true)
 public interface SharedConfig {
 
     String PREFIX = "podstage";

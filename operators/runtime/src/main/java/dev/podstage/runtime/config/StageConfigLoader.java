@@ -6,6 +6,7 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +35,18 @@ public final class StageConfigLoader {
     public StageConfigLoader with(Class<?> mapping, String prefix) {
         mappings.put(mapping, prefix);
         return this;
+    }
+
+    /** Every registered mapping and its prefix, {@link SharedConfig} first. */
+    public Map<Class<?>, String> mappings() {
+        return Collections.unmodifiableMap(mappings);
+    }
+
+    /** The mappings the stage registered ({@link #with}): its own keys, which become its options. */
+    public Map<Class<?>, String> stageMappings() {
+        Map<Class<?>, String> own = new LinkedHashMap<>(mappings);
+        own.remove(SharedConfig.class);
+        return Collections.unmodifiableMap(own);
     }
 
     /** The configuration for this run, or {@link ConfigProblem} naming each bad key and value. */

@@ -4,13 +4,23 @@ import picocli.CommandLine.Option;
 
 /**
  * The options several stages offer with the same meaning and the same words, as picocli mixins: a
- * command puts {@code @Mixin StageOptions.MaxRejectRatio maxRejectRatio;} where the option belongs
- * in its {@code --help} (options are listed in declaration order). An option whose help says
- * something stage-specific (ingest's directories, store's repeatable inputs) stays in its command.
- * The fields only receive what picocli parsed; the values reach the stage through the config key in
- * {@code descriptionKey}.
+ * command puts {@code @Mixin StageOptions.MaxRejectRatio maxRejectRatio;} among its fields. An option
+ * whose help says something stage-specific (ingest's directories, store's repeatable inputs) stays in
+ * its command. The fields only receive what picocli parsed; the values reach the stage through the
+ * config key in {@code descriptionKey}.
+ *
+ * <p>A declared option's help is its own words only: the environment variable and default are appended
+ * from its key ({@link StageCommandOptions}), as for the options of the stage's own keys
+ * ({@link SettingOptions}). Its {@code order} places it before or after those in {@code --help};
+ * options with the same order are listed in declaration order.
  */
 public final class StageOptions {
+
+    /** The order of a declared option listed before the stage's own keys. */
+    public static final int BEFORE_STAGE_SETTINGS = 0;
+
+    /** The order of a declared option listed after the stage's own keys. */
+    public static final int AFTER_STAGE_SETTINGS = 1000;
 
     private StageOptions() {}
 
@@ -21,14 +31,16 @@ public final class StageOptions {
                 names = "--input",
                 descriptionKey = "podstage.input",
                 paramLabel = "URI",
-                description = "Input JSON Lines (file:// URI or path). Env PODSTAGE_INPUT.")
+                order = BEFORE_STAGE_SETTINGS,
+                description = "Input JSON Lines (file:// URI or path).")
         String input;
 
         @Option(
                 names = "--output",
                 descriptionKey = "podstage.output",
                 paramLabel = "URI",
-                description = "Output JSON Lines; rejects go to <output>.rejects.jsonl. Env PODSTAGE_OUTPUT.")
+                order = BEFORE_STAGE_SETTINGS,
+                description = "Output JSON Lines; rejects go to <output>.rejects.jsonl.")
         String output;
     }
 
@@ -39,9 +51,8 @@ public final class StageOptions {
                 names = "--max-reject-ratio",
                 descriptionKey = "podstage.max-reject-ratio",
                 paramLabel = "R",
-                description =
-                        "Rejected/input lines above which the stage fails (exit 3). Env PODSTAGE_MAX_REJECT_RATIO."
-                                + " Default: ${DEFAULT-VALUE}.")
+                order = AFTER_STAGE_SETTINGS,
+                description = "Rejected/input lines above which the stage fails (exit 3).")
         String maxRejectRatio;
     }
 
@@ -51,7 +62,8 @@ public final class StageOptions {
         @Option(
                 names = "--variant",
                 descriptionKey = "podstage.variant",
-                description = "A/B variant label for metrics and records. Env PODSTAGE_VARIANT.")
+                order = AFTER_STAGE_SETTINGS,
+                description = "A/B variant label for metrics and records.")
         String variant;
     }
 
@@ -62,8 +74,8 @@ public final class StageOptions {
                 names = "--progress-interval",
                 descriptionKey = "podstage.progress-interval",
                 paramLabel = "DURATION",
-                description =
-                        "Progress log interval (0 = off). Env PODSTAGE_PROGRESS_INTERVAL. Default: ${DEFAULT-VALUE}.")
+                order = AFTER_STAGE_SETTINGS,
+                description = "Progress log interval (0 = off).")
         String progressInterval;
     }
 }
