@@ -1,10 +1,12 @@
 package dev.podstage.infer;
 
 import dev.podstage.runtime.config.Setting;
+import dev.podstage.runtime.resilience.GuardConfig;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import io.smallrye.config.WithParentName;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -44,7 +46,7 @@ public interface InferConfig {
     @Setting(order = 5, label = "N", help = "Requests in flight at once.")
     int maxInFlight();
 
-    /** Per request attempt. */
+    /** Per request attempt; also the guard's timeout, listed here with the other request settings. */
     @WithDefault("30s")
     @Setting(order = 6, label = "DURATION", help = "Per request attempt, e.g. 5s.")
     Duration timeout();
@@ -91,45 +93,19 @@ public interface InferConfig {
     @Setting(order = 15, label = "BOOL", help = "Send identical inputs once per run.")
     boolean dedupe();
 
-    @WithDefault("3")
-    @Setting(order = 16, label = "N", help = "Retries per endpoint.")
-    int maxRetries();
-
-    @WithDefault("200ms")
-    @Setting(
-            order = 17,
-            label = "DURATION",
-            help = "First retry delay, doubled each retry (Retry-After wins when longer).")
-    Duration backoffInitial();
-
-    @WithDefault("10s")
-    @Setting(order = 18, label = "DURATION", help = "Longest retry delay.")
-    Duration backoffMax();
-
-    /** Each retry delay varies by up to half this fraction either way, so concurrent retries spread. */
-    @WithDefault("0.5")
-    @Setting.EnvOnly
-    double backoffJitter();
-
-    @WithDefault("20")
-    @Setting(order = 19, label = "N", help = "Calls the breaker looks at.")
-    int circuitVolume();
-
-    @WithDefault("0.5")
-    @Setting(order = 20, label = "R", help = "Failure ratio that opens it.")
-    double circuitFailureRatio();
-
-    @WithDefault("10s")
-    @Setting(order = 21, label = "DURATION", help = "How long it stays open.")
-    Duration circuitDelay();
+    /** Retries, backoff and circuit breaker: {@code podstage.infer.max-retries} and the rest. */
+    @WithParentName
+    @Setting.Group(order = 16)
+    GuardConfig guard();
 
     /**
      * How long a request waits out an outage of every endpoint (breakers open, retries spent) before the
-     * run stops with exit 75, its answers saved; 0 stops at the first request every endpoint failed.
+     * run stops with exit 75, its answers saved; 0 stops at the first request every endpoint failed. The
+     * stage's failover rule, not one endpoint's guard: so not in {@link GuardConfig}.
      */
     @WithDefault("5m")
     @Setting(
-            order = 22,
+            order = 17,
             label = "DURATION",
             help = "How long a request waits for an endpoint to come back when every one is down (breakers"
                     + " open, retries spent) before the run stops with exit 75, answers saved; 0s stops at once.")

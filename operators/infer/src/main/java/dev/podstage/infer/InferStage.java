@@ -43,10 +43,7 @@ public class InferStage extends ConfiguredStage<InferConfig> {
         Checks.positive(p + "batch-size", c.batchSize());
         Checks.positive(p + "max-in-flight", c.maxInFlight());
         Checks.positive(p + "max-tokens", c.maxTokens());
-        Checks.atLeast(p + "max-retries", c.maxRetries(), 0);
-        Checks.positive(p + "circuit-volume", c.circuitVolume());
-        Checks.between(p + "circuit-failure-ratio", c.circuitFailureRatio(), 0.01, 1);
-        Checks.between(p + "backoff-jitter", c.backoffJitter(), 0, 1);
+        GuardSettings guard = GuardSettings.from(c.guard(), InferConfig.PREFIX, c.timeout(), c.maxInFlight());
         c.priceInputPer1k().ifPresent(v -> Checks.nonNegative(p + "price-input-per-1k", v));
         c.priceOutputPer1k().ifPresent(v -> Checks.nonNegative(p + "price-output-per-1k", v));
         Pricing pricing = Pricing.of(c.priceInputPer1k(), c.priceOutputPer1k());
@@ -80,16 +77,6 @@ public class InferStage extends ConfiguredStage<InferConfig> {
             case OPENAI_EMBEDDINGS -> new OpenAiEmbeddings(model);
             case INPUTS -> new InputsBatch(model, c.maxTokens());
         };
-        GuardSettings guard = new GuardSettings(
-                c.timeout(),
-                c.maxRetries(),
-                c.backoffInitial(),
-                c.backoffMax(),
-                c.backoffJitter(),
-                c.circuitVolume(),
-                c.circuitFailureRatio(),
-                c.circuitDelay(),
-                c.maxInFlight());
         InferSettings settings = new InferSettings(
                 io.input(),
                 io.output(),

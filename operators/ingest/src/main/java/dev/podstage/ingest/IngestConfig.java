@@ -1,6 +1,7 @@
 package dev.podstage.ingest;
 
 import dev.podstage.runtime.config.Setting;
+import dev.podstage.runtime.resilience.GuardConfig;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -60,6 +61,9 @@ public interface IngestConfig {
     @Setting(order = 7, label = "CHAR", help = "CSV field separator ('tab' for a tab).")
     String csvDelimiter();
 
+    // The download keys mean what infer's GuardConfig keys mean, under names of their own (fetch-…) that
+    // DAGs already set: FetchSettings turns them into the same runtime guard.
+
     /** Per download attempt of an http(s) input. */
     @WithDefault("5m")
     @Setting(order = 8, label = "DURATION", help = "Per download attempt of a URL.")
@@ -70,13 +74,10 @@ public interface IngestConfig {
     int fetchRetries();
 
     @WithDefault("500ms")
-    @Setting(
-            order = 10,
-            label = "DURATION",
-            help = "First retry delay, doubled each retry (Retry-After wins when longer).")
+    @Setting(order = 10, label = "DURATION", help = GuardConfig.BACKOFF_INITIAL_HELP)
     Duration fetchBackoffInitial();
 
     @WithDefault("30s")
-    @Setting(order = 11, label = "DURATION", help = "Longest retry delay.")
+    @Setting(order = 11, label = "DURATION", help = GuardConfig.BACKOFF_MAX_HELP)
     Duration fetchBackoffMax();
 }
