@@ -1,5 +1,6 @@
 package dev.podstage.runtime.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +19,13 @@ public final class Checks {
     public static int atLeast(String key, int value, int min) {
         if (value < min) {
             throw new ConfigProblem(key, value, "an integer ≥ " + min);
+        }
+        return value;
+    }
+
+    public static Duration positive(String key, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new ConfigProblem(key, value, "a positive duration such as 30s");
         }
         return value;
     }
