@@ -1,19 +1,14 @@
 package dev.podstage.evaluate;
 
-import dev.podstage.runtime.config.Checks;
-import dev.podstage.runtime.config.ConfigProblem;
 import dev.podstage.runtime.config.SharedConfig;
 import dev.podstage.runtime.io.DataUri;
 import dev.podstage.runtime.stage.ConfiguredStage;
 import dev.podstage.runtime.stage.StageJob;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** The {@code evaluate} stage: validates its configuration into an {@link EvaluateJob}. */
 @ApplicationScoped
@@ -37,51 +32,7 @@ public class EvaluateStage extends ConfiguredStage<EvaluateConfig> {
 
     @Override
     protected StageJob prepareJob(EvaluateConfig c, SharedConfig shared) {
-        String p = EvaluateConfig.PREFIX + ".";
-        Checks.required(
-                "podstage.db-url",
-                shared.dbUrl(),
-                "a postgresql://host:port/database URL (env PODSTAGE_DB_URL): evaluate reads the stored results there");
-        String a = Checks.required(p + "variant-a", c.variantA(), "the name of the first variant (--variant-a)");
-        String b = Checks.required(p + "variant-b", c.variantB(), "the name of the second variant (--variant-b)");
-        if (a.equals(b)) {
-            throw new ConfigProblem(p + "variant-b", b, "a variant other than " + p + "variant-a");
-        }
-        Checks.positive(p + "min-samples", c.minSamples());
-        Checks.between(p + "quality-tolerance", c.qualityTolerance(), 0, 1);
-        Checks.between(p + "error-tolerance", c.errorTolerance(), 0, 1);
-        Checks.between(p + "relative-tolerance", c.relativeTolerance(), 0, 1);
-        List<Criterion> rule = c.rule();
-        if (rule.isEmpty() || new HashSet<>(rule).size() != rule.size()) {
-            throw new ConfigProblem(
-                    p + "rule",
-                    rule.stream().map(Criterion::configName).collect(Collectors.joining(",")),
-                    "one or more of quality, errors, cost, latency, each at most once");
-        }
-        Path references = c.references()
-                .filter(r -> !r.isBlank())
-                .map(r -> DataUri.toPath(p + "references", r))
-                .orElse(null);
-        SimilarityMethod similarity =
-                c.similarity().orElse(references == null ? SimilarityMethod.NONE : SimilarityMethod.MINILM);
-        if (similarity == SimilarityMethod.MINILM && references == null) {
-            throw new ConfigProblem(p + "similarity", "minilm", "none, unless " + p + "references is set");
-        }
-        Path output = DataUri.toPath(
-                "podstage.output",
-                Checks.required("podstage.output", shared.output(), "an output URI (--output) for the HTML report"));
-        Scope scope =
-                new Scope(c.runId().orElse("").trim(), c.model().orElse("").trim());
-        EvaluateSettings settings = new EvaluateSettings(
-                a,
-                b,
-                scope,
-                references,
-                similarity,
-                List.copyOf(rule),
-                c.minSamples(),
-                new Tolerances(c.qualityTolerance(), c.errorTolerance(), c.relativeTolerance()),
-                output);
+        EvaluateSettings settings = EvaluateSettings.from(c, shared);
         return new EvaluateJob(settings, answerConfig(settings), schema, results, abResults);
     }
 
