@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.runtime.config.MappingKey;
+import dev.podstage.runtime.config.MappingKeys;
 import dev.podstage.testkit.JsonLines;
 import dev.podstage.testkit.StageProcess;
 import dev.podstage.testkit.StatsdCatcher;
@@ -217,6 +219,15 @@ class EmbedContractIT extends EmbedTestBase {
                         "--threads", "PODSTAGE_EMBED_THREADS", "--intra-op-threads", "PODSTAGE_EMBED_INTRA_OP_THREADS")
                 .contains("--device", "PODSTAGE_EMBED_DEVICE", "Default: cpu")
                 .contains("--work-dir", "PODSTAGE_EMBED_WORK_DIR");
+        // Every key the mapping declares: its option with its environment variable, or none if env-only.
+        String listed = help.stdout().replaceAll("\\s+", " ");
+        for (MappingKey key : MappingKeys.of(EmbedConfig.class, EmbedConfig.PREFIX)) {
+            if (key.envOnly()) {
+                assertThat(listed).doesNotContain("--" + key.name() + "=");
+            } else {
+                assertThat(listed).contains("--" + key.name() + "=", key.envName());
+            }
+        }
     }
 
     @Test

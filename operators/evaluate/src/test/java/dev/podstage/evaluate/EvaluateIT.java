@@ -3,6 +3,8 @@ package dev.podstage.evaluate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.runtime.config.MappingKey;
+import dev.podstage.runtime.config.MappingKeys;
 import dev.podstage.testkit.JsonLines;
 import dev.podstage.testkit.Services;
 import dev.podstage.testkit.StageProcess;
@@ -296,5 +298,14 @@ class EvaluateIT extends EvaluateTestBase {
                 .contains("--min-samples")
                 .contains("Default: 30")
                 .contains("PODSTAGE_DB_URL");
+        // Every key the mapping declares: its option with its environment variable, or none if env-only.
+        String listed = help.stdout().replaceAll("\\s+", " ");
+        for (MappingKey key : MappingKeys.of(EvaluateConfig.class, EvaluateConfig.PREFIX)) {
+            if (key.envOnly()) {
+                assertThat(listed).doesNotContain("--" + key.name() + "=");
+            } else {
+                assertThat(listed).contains("--" + key.name() + "=", key.envName());
+            }
+        }
     }
 }

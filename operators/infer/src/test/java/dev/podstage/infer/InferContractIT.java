@@ -2,6 +2,8 @@ package dev.podstage.infer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.podstage.runtime.config.MappingKey;
+import dev.podstage.runtime.config.MappingKeys;
 import dev.podstage.testkit.JsonLines;
 import dev.podstage.testkit.Services;
 import dev.podstage.testkit.StageProcess;
@@ -180,6 +182,19 @@ class InferContractIT extends InferTestBase {
                 .contains("--endpoint")
                 .contains("--max-cost-usd")
                 .contains("PODSTAGE_INFER_API_KEY");
+        assertThat(help.stdout().replaceAll("\\s+", " "))
+                .contains("--max-retries=N Retries per endpoint. Env PODSTAGE_INFER_MAX_RETRIES. Default: 3.")
+                .contains("--circuit-delay=DURATION How long it stays open. Env PODSTAGE_INFER_CIRCUIT_DELAY.")
+                .doesNotContain("--api-key", "--backoff-jitter", "--shutdown-grace");
+        // Every key the mapping declares: its option with its environment variable, or none if env-only.
+        String listed = help.stdout().replaceAll("\\s+", " ");
+        for (MappingKey key : MappingKeys.of(InferConfig.class, InferConfig.PREFIX)) {
+            if (key.envOnly()) {
+                assertThat(listed).doesNotContain("--" + key.name() + "=");
+            } else {
+                assertThat(listed).contains("--" + key.name() + "=", key.envName());
+            }
+        }
     }
 
     @Test

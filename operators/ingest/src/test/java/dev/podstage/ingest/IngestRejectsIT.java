@@ -3,6 +3,8 @@ package dev.podstage.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.runtime.config.MappingKey;
+import dev.podstage.runtime.config.MappingKeys;
 import dev.podstage.testkit.JsonLines;
 import dev.podstage.testkit.StageProcess;
 import java.nio.charset.StandardCharsets;
@@ -228,5 +230,14 @@ class IngestRejectsIT extends IngestTestBase {
                 .contains("--text-field")
                 .contains("--format")
                 .contains("--fetch-retries");
+        // Every key the mapping declares: its option with its environment variable, or none if env-only.
+        String listed = help.stdout().replaceAll("\\s+", " ");
+        for (MappingKey key : MappingKeys.of(IngestConfig.class, IngestConfig.PREFIX)) {
+            if (key.envOnly()) {
+                assertThat(listed).doesNotContain("--" + key.name() + "=");
+            } else {
+                assertThat(listed).contains("--" + key.name() + "=", key.envName());
+            }
+        }
     }
 }

@@ -3,6 +3,8 @@ package dev.podstage.preprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.runtime.config.MappingKey;
+import dev.podstage.runtime.config.MappingKeys;
 import dev.podstage.testkit.JsonLines;
 import dev.podstage.testkit.StageProcess;
 import java.nio.charset.StandardCharsets;
@@ -298,6 +300,15 @@ class PreprocessIT {
                 .contains("--price-input-per-1k")
                 .contains("--expected-output-tokens")
                 .contains("Default: 256");
+        // Every key the mapping declares: its option with its environment variable, or none if env-only.
+        String listed = help.stdout().replaceAll("\\s+", " ");
+        for (MappingKey key : MappingKeys.of(PreprocessConfig.class, PreprocessConfig.PREFIX)) {
+            if (key.envOnly()) {
+                assertThat(listed).doesNotContain("--" + key.name() + "=");
+            } else {
+                assertThat(listed).contains("--" + key.name() + "=", key.envName());
+            }
+        }
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.podstage.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.podstage.runtime.config.MappingKey;
+import dev.podstage.runtime.config.MappingKeys;
 import dev.podstage.testkit.JsonLines;
 import dev.podstage.testkit.StageProcess;
 import java.nio.charset.StandardCharsets;
@@ -257,5 +259,14 @@ class StoreChunksIT extends StoreTestBase {
                 .contains("--errors")
                 .contains("--vector-type")
                 .contains("PODSTAGE_DB_URL");
+        // Every key the mapping declares: its option with its environment variable, or none if env-only.
+        String listed = help.stdout().replaceAll("\\s+", " ");
+        for (MappingKey key : MappingKeys.of(StoreConfig.class, StoreConfig.PREFIX)) {
+            if (key.envOnly()) {
+                assertThat(listed).doesNotContain("--" + key.name() + "=");
+            } else {
+                assertThat(listed).contains("--" + key.name() + "=", key.envName());
+            }
+        }
     }
 }
