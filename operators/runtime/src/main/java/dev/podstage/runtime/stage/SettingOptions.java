@@ -21,8 +21,13 @@ public final class SettingOptions {
 
     /** In {@code --help} order: by {@link Setting#order()}, a group's keys at the group's position. */
     public static List<OptionSpec> of(Class<?> mapping, String prefix) {
+        return of(mapping, MappingKeys.of(mapping, prefix));
+    }
+
+    /** The same, from the mapping's keys already read ({@link MappingKeys#of}). */
+    static List<OptionSpec> of(Class<?> mapping, List<MappingKey> mappingKeys) {
         List<Placed> placed = new ArrayList<>();
-        for (MappingKey key : MappingKeys.of(mapping, prefix)) {
+        for (MappingKey key : mappingKeys) {
             Setting setting = key.setting();
             if (setting == null && !key.envOnly() || setting != null && key.envOnly()) {
                 throw new IllegalStateException(key.key() + " (" + key.method()

@@ -30,11 +30,13 @@ final class StageCommandOptions {
     private StageCommandOptions() {}
 
     static void complete(CommandSpec spec, StageConfigLoader loader) {
+        // Each mapping is read by reflection once, for the declared options' keys and the stage's options.
+        Map<Class<?>, List<MappingKey>> read = new HashMap<>();
         Map<String, MappingKey> keys = new HashMap<>();
         loader.mappings().forEach((mapping, prefix) -> {
-            for (MappingKey key : MappingKeys.of(mapping, prefix)) {
-                keys.put(key.key(), key);
-            }
+            List<MappingKey> mappingKeys = MappingKeys.of(mapping, prefix);
+            read.put(mapping, mappingKeys);
+            mappingKeys.forEach(key -> keys.put(key.key(), key));
         });
         List<OptionSpec> declared = List.copyOf(spec.options());
         List<OptionSpec> listed = new ArrayList<>();
@@ -45,8 +47,8 @@ final class StageCommandOptions {
                             : withEnvironment(option, keys));
         }
         int order = StageOptions.BEFORE_STAGE_SETTINGS;
-        for (Map.Entry<Class<?>, String> mapping : loader.stageMappings().entrySet()) {
-            for (OptionSpec option : SettingOptions.of(mapping.getKey(), mapping.getValue())) {
+        for (Class<?> mapping : loader.stageMappings().keySet()) {
+            for (OptionSpec option : SettingOptions.of(mapping, read.get(mapping))) {
                 listed.add(option.toBuilder().order(++order).build());
             }
         }
